@@ -1,0 +1,55 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { HyemuError } from '../errors.js';
+import { addRunCommand } from './run-command.js';
+
+/** The `hyemu` command line. Errors are one line on stderr and a defined
+ *  exit code; a JavaScript stack is printed only with HYEMU_DEBUG=1. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('hyemu')
+    .description('Run static RISC-V rv32 Linux programs on Node.js (tier-1 JavaScript JIT + tier-2 WebAssembly traces)')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`hyemu: ${text.replace(/^error: /, '')}`) });
+  let exitCode = 0;
+  addRunCommand(program, (code) => { exitCode = code; });
+  try {
+    const { addBenchCommand } = await import('./bench-command.js');
+    addBenchCommand(program, (code) => { exitCode = code; });
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof HyemuError) {
+      process.stderr.write(`hyemu: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`hyemu: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env['HYEMU_DEBUG']) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return 70;
+  }
+}
+
+/** Parsers shared by the commands. */
+export function parseCount(value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('want a positive integer');
+  return n;
+}
+
+export function parseSize(value: string): number {
+  const m = /^(\d+)([kmg]?)i?b?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('want a size such as 512M or 1G');
+  const n = Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  if (n <= 0 || n > 2 ** 32) throw new InvalidArgumentError('want a size between 1 and 4G');
+  return n;
+}
+
+export function parseSeconds(value: string): number {
+  const n = Number(value.replace(/s$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('want a positive number of seconds');
+  return Math.max(1, Math.round(n * 1000));
+}
+
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export { Option };

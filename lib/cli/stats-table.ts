@@ -1,0 +1,40 @@
+import type { RunStats } from '../runtime/emulator.js';
+
+const fmt = (n: number | null, digits = 0): string =>
+  n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** `--stats`: a two-column table on stderr. */
+export function formatStats(s: RunStats): string {
+  const rows: Array<[string, string]> = [
+    ['guest instructions', fmt(s.instructions)],
+    ['wall time (ms)', fmt(s.wallTimeMs, 1)],
+    ['guest MIPS', fmt(s.mips, 1)],
+    ['system calls', fmt(s.syscalls)],
+    ['memory mapped (bytes)', fmt(s.mappedBytes)],
+    ['tier 1: blocks translated', fmt(s.tier1.blocksTranslated)],
+    ['tier 1: instructions translated', fmt(s.tier1.instructionsTranslated)],
+    ['tier 1: translate time (ms)', fmt(s.tier1.translateMs, 1)],
+    ['tier 1: dispatches', fmt(s.tier1.dispatches)],
+    ['tier 1: blocks invalidated', fmt(s.tier1.blocksInvalidated)],
+  ];
+  const t = s.tier2;
+  if (t) {
+    rows.push(
+      ['tier 2: traces requested', fmt(t.requested)],
+      ['tier 2: traces compiled', fmt(t.compiled)],
+      ['tier 2: traces installed', fmt(t.installed)],
+      ['tier 2: dropped as stale', fmt(t.staleDropped)],
+      ['tier 2: failed', fmt(t.failed)],
+      ['tier 2: invalidated', fmt(t.invalidated)],
+      ['tier 2: compile ms (median)', fmt(t.compileMsMedian, 1)],
+      ['tier 2: compile ms (p95)', fmt(t.compileMsP95, 1)],
+      ['tier 2: first install (ms)', fmt(t.firstInstallMs, 1)],
+      ['tier 2: instructions', fmt(t.instructions)],
+      ['tier 2: share of instructions', `${fmt(t.share * 100, 1)} %`],
+    );
+  } else {
+    rows.push(['tier 2', 'off']);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return ['hyemu statistics', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v.padStart(16)}`)].join('\n') + '\n';
+}

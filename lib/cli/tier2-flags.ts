@@ -1,0 +1,58 @@
+import { Option, type Command } from 'commander';
+import type { Tier2Options, TraceStrategy } from '../tier2-optimizer/options.js';
+import { parseCount } from './main.js';
+
+export interface Tier2Flags {
+  tier2: boolean;
+  hotThreshold?: number;
+  strategy?: TraceStrategy;
+  maxTraceBlocks?: number;
+  workers?: number;
+  maxInFlight?: number;
+  optLevel?: number;
+  shrinkLevel?: number;
+  compileTimeout?: number;
+  waitForInstall?: boolean;
+  audit?: boolean;
+  dumpTraces?: string;
+}
+
+const level = (max: number) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`want an integer 0..${max}`);
+  return n;
+};
+
+/** The tier-2 tunables as command-line options (run and bench share them). */
+export function tier2Flags(cmd: Command): Command {
+  return cmd
+    .option('--no-tier2', 'tier 1 only: do not compile hot code to WebAssembly')
+    .option('--hot-threshold <N>', 'block executions before tier 2 compiles it (default 50)', parseCount)
+    .addOption(new Option('--strategy <KIND>', 'trace formation: NET traces or regions (default region)').choices(['net', 'region']))
+    .option('--max-trace-blocks <N>', 'most guest blocks per trace or region (default 32)', parseCount)
+    .option('--workers <N>', 'tier-2 compiler threads (default: cores - 1)', parseCount)
+    .option('--max-in-flight <N>', 'most compile tasks queued at once (default 4)', parseCount)
+    .option('--opt-level <N>', 'binaryen optimize level 0-4 (default 2)', level(4))
+    .option('--shrink-level <N>', 'binaryen shrink level 0-2 (default 0)', level(2))
+    .option('--compile-timeout <MS>', 'fail a trace compile after this long (default 10000)', parseCount)
+    .option('--wait-for-install', 'test mode: pause the guest until each requested trace is installed')
+    .option('--audit', 'also run each trace in tier 1 and compare the guest state')
+    .option('--dump-traces <DIR>', "write each trace's IR and WebAssembly text to DIR");
+}
+
+export function tier2FromFlags(f: Tier2Flags, dump: Tier2Options['dump']): boolean | Partial<Tier2Options> {
+  if (!f.tier2) return false;
+  return {
+    ...(f.hotThreshold !== undefined ? { hotThreshold: f.hotThreshold } : {}),
+    ...(f.strategy !== undefined ? { strategy: f.strategy } : {}),
+    ...(f.maxTraceBlocks !== undefined ? { maxBlocks: f.maxTraceBlocks } : {}),
+    ...(f.workers !== undefined ? { workers: f.workers } : {}),
+    ...(f.maxInFlight !== undefined ? { maxInFlight: f.maxInFlight } : {}),
+    ...(f.optLevel !== undefined ? { optimizeLevel: f.optLevel } : {}),
+    ...(f.shrinkLevel !== undefined ? { shrinkLevel: f.shrinkLevel } : {}),
+    ...(f.compileTimeout !== undefined ? { compileTimeoutMs: f.compileTimeout } : {}),
+    ...(f.waitForInstall ? { waitForInstall: true } : {}),
+    ...(f.audit ? { audit: true } : {}),
+    ...(dump ? { dump } : {}),
+  };
+}

@@ -1,0 +1,212 @@
+import {
+  GUEST_BASE, GUEST_MIN_ADDR, GUEST_SPACE_END, MEMORY_PAGES, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE,
+  PAGE_TABLE_ENTRIES, PAGE_TABLE_OFFSET, PERM, STATE_SLOT_COUNT,
+} from './layout.js';
+
+export const PROT = { READ: 1, WRITE: 2, EXEC: 4 } as const;
+
+export const pageOf = (addr: number): number => addr >>> PAGE_SHIFT;
+export const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+export const pageAlignDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
+
+const protToPerm = (prot: number): number =>
+  (prot & PROT.READ ? PERM.READ : 0) | (prot & PROT.WRITE ? PERM.WRITE : 0) | (prot & PROT.EXEC ? PERM.EXEC : 0);
+
+/** Called with a page range whose translated code must be discarded. */
+export type CodeInvalidator = (firstPage: number, endPage: number) => void;
+
+/**
+ * The guest's 32-bit address space inside one shared WebAssembly.Memory:
+ * the page table, mapping and unmapping, and checked copies for system
+ * calls. Guest loads and stores made by translated code check the same page
+ * table (see guest-access.ts and the tier-2 lowering).
+ */
+export class AddressSpace {
+  readonly memory: WebAssembly.Memory;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** x0..x31, pc and the other STATE slots. */
+  readonly state: Int32Array;
+  readonly pageTable: Uint8Array;
+  /** Bytes mapped now, counted against `limit`. */
+  private mappedBytes = 0;
+  onInvalidate: CodeInvalidator = () => {};
+
+  constructor(readonly limit: number) {
+    this.memory = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true });
+    const buffer = this.memory.buffer;
+    this.bytes = new Uint8Array(buffer);
+    this.view = new DataView(buffer);
+    this.state = new Int32Array(buffer, 0, STATE_SLOT_COUNT);
+    this.pageTable = new Uint8Array(buffer, PAGE_TABLE_OFFSET, PAGE_TABLE_ENTRIES);
+  }
+
+  get mapped(): number {
+    return this.mappedBytes;
+  }
+
+  /** True when [addr, addr+len) fits in the guest space (no wrap-around). */
+  inRange(addr: number, len: number): boolean {
+    return addr >= GUEST_MIN_ADDR && len >= 0 && addr + len <= GUEST_SPACE_END;
+  }
+
+  /** True if every page of [addr, addr+len) is unmapped. */
+  isFree(addr: number, len: number): boolean {
+    if (!this.inRange(addr, len)) return false;
+    for (let p = pageOf(addr), end = pageOf(addr + len - 1); p <= end; p++) {
+      if (this.pageTable[p]! & PERM.MAPPED) return false;
+    }
+    return true;
+  }
+
+  /** Whether mapping `len` more bytes stays within the memory limit. */
+  canMap(len: number): boolean {
+    return this.mappedBytes + len <= this.limit;
+  }
+
+  /**
+   * Maps [addr, addr+len) (page aligned) with `prot`, replacing what was
+   * there, with zeroed contents. The caller checks range and limit.
+   */
+  map(addr: number, len: number, prot: number): void {
+    const first = pageOf(addr);
+    const end = first + len / PAGE_SIZE;
+    this.unmap(addr, len);
+    const perm = protToPerm(prot) | PERM.MAPPED | PERM.DIRTY;
+    for (let p = first; p < end; p++) {
+      // Never-used pages are still zero; zeroing them would only cost RSS.
+      if (this.pageTable[p]! & PERM.DIRTY) this.bytes.fill(0, GUEST_BASE + p * PAGE_SIZE, GUEST_BASE + (p + 1) * PAGE_SIZE);
+      this.pageTable[p] = perm;
+    }
+    this.mappedBytes += len;
+  }
+
+  unmap(addr: number, len: number): void {
+    const first = pageOf(addr);
+    const end = first + Math.ceil(len / PAGE_SIZE);
+    this.invalidateCode(first, end);
+    for (let p = first; p < end; p++) {
+      const e = this.pageTable[p]!;
+      if (e & PERM.MAPPED) this.mappedBytes -= PAGE_SIZE;
+      this.pageTable[p] = e & PERM.DIRTY;
+    }
+  }
+
+  /** Changes protection of mapped pages; returns false if any page in the
+   *  range is unmapped (Linux: ENOMEM). */
+  protect(addr: number, len: number, prot: number): boolean {
+    const first = pageOf(addr);
+    const end = first + Math.ceil(len / PAGE_SIZE);
+    for (let p = first; p < end; p++) if (!(this.pageTable[p]! & PERM.MAPPED)) return false;
+    this.invalidateCode(first, end);
+    const perm = protToPerm(prot);
+    for (let p = first; p < end; p++) this.pageTable[p] = (this.pageTable[p]! & (PERM.MAPPED | PERM.DIRTY)) | perm;
+    return true;
+  }
+
+  /** Discards translations of pages in [first, end) and clears their CODE bits. */
+  invalidateCode(first: number, end: number): void {
+    let any = false;
+    for (let p = first; p < end; p++) {
+      if (this.pageTable[p]! & PERM.CODE) {
+        this.pageTable[p]! &= ~PERM.CODE;
+        any = true;
+      }
+    }
+    if (any) this.onInvalidate(first, end);
+  }
+
+  /** Marks a page as holding translated code. */
+  markCode(page: number): void {
+    this.pageTable[page]! |= PERM.CODE;
+  }
+
+  /** Finds the highest free, page-aligned range of `len` bytes in
+   *  [low, high), as Linux's top-down mmap allocator does. */
+  findFree(len: number, low: number, high: number): number | null {
+    const pages = len / PAGE_SIZE;
+    let run = 0;
+    for (let p = pageOf(high) - 1; p >= pageOf(pageAlignUp(low)); p--) {
+      run = this.pageTable[p]! & PERM.MAPPED ? 0 : run + 1;
+      if (run === pages) return p * PAGE_SIZE;
+    }
+    return null;
+  }
+
+  /** True if every page of [addr, addr+len) has all the `perm` bits. */
+  check(addr: number, len: number, perm: number): boolean {
+    if (len === 0) return true;
+    if (addr < 0 || addr + len > 0x100000000) return false;
+    for (let p = pageOf(addr), end = pageOf(addr + len - 1); p <= end; p++) {
+      if ((this.pageTable[p]! & perm) !== perm) return false;
+    }
+    return true;
+  }
+
+  // --- Checked access for system calls (EFAULT when false/undefined) ---
+
+  /** A view of guest memory [addr, addr+len) if readable. The view aliases
+   *  guest memory: copy it before the guest can run again. */
+  readView(addr: number, len: number): Uint8Array | undefined {
+    addr >>>= 0;
+    if (!this.check(addr, len, PERM.READ)) return undefined;
+    return this.bytes.subarray(GUEST_BASE + addr, GUEST_BASE + addr + len);
+  }
+
+  /** A writable view of guest memory [addr, addr+len) if writable. Writing
+   *  through it bypasses code invalidation, so it invalidates up front. */
+  writeView(addr: number, len: number): Uint8Array | undefined {
+    addr >>>= 0;
+    if (!this.check(addr, len, PERM.WRITE)) return undefined;
+    if (len > 0) this.invalidateCode(pageOf(addr), pageOf(addr + len - 1) + 1);
+    return this.bytes.subarray(GUEST_BASE + addr, GUEST_BASE + addr + len);
+  }
+
+  write(addr: number, data: Uint8Array): boolean {
+    const dst = this.writeView(addr, data.length);
+    if (!dst) return false;
+    dst.set(data);
+    return true;
+  }
+
+  readU32(addr: number): number | undefined {
+    addr >>>= 0;
+    return this.check(addr, 4, PERM.READ) ? this.view.getUint32(GUEST_BASE + addr, true) : undefined;
+  }
+
+  writeU32(addr: number, value: number): boolean {
+    const dst = this.writeView(addr, 4);
+    if (!dst) return false;
+    this.view.setUint32(GUEST_BASE + (addr >>> 0), value >>> 0, true);
+    return true;
+  }
+
+  writeU64(addr: number, value: bigint | number): boolean {
+    const dst = this.writeView(addr, 8);
+    if (!dst) return false;
+    this.view.setBigUint64(GUEST_BASE + (addr >>> 0), BigInt.asUintN(64, BigInt(value)), true);
+    return true;
+  }
+
+  /** Reads a NUL-terminated string of at most `max` bytes. */
+  readCString(addr: number, max = 4096): string | undefined {
+    addr >>>= 0;
+    const out: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const a = addr + i;
+      if ((a & PAGE_MASK) === 0 || i === 0) {
+        if (!this.check(a, 1, PERM.READ)) return undefined;
+      }
+      const c = this.bytes[GUEST_BASE + a]!;
+      if (c === 0) return Buffer.from(out).toString('utf8');
+      out.push(c);
+    }
+    return undefined;
+  }
+
+  /** Copies bytes in regardless of protection (the ELF loader and mmap of
+   *  files fill pages they have just mapped, possibly read-only). */
+  poke(addr: number, data: Uint8Array): void {
+    this.bytes.set(data, GUEST_BASE + addr);
+  }
+}

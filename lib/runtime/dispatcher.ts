@@ -1,0 +1,216 @@
+import type { BlockExit } from '../ir/types.js';
+import type { BlockProfile } from '../profile/block-profile.js';
+import { BlockCache } from '../tier1-tcg/block-cache.js';
+import type { TranslatedBlock, TraceEntry } from '../tier1-tcg/block.js';
+import type { Tier1Translator } from '../tier1-tcg/translator.js';
+import type { Kernel } from './kernel.js';
+import { STATE } from './layout.js';
+import { GuestFault } from './signals.js';
+import { REG_A0, REG_A7 } from '../guest/riscv/registers.js';
+
+/** Something the dispatcher leaves by a numbered exit: a tier-1 block or a
+ *  tier-2 trace. `next` caches the successor of each direct exit. */
+export interface ExitSource {
+  readonly exits: readonly DispatchExit[];
+  readonly next: (TranslatedBlock | null)[];
+  indirectCache: TranslatedBlock | null;
+  /** Tier-1 blocks profile their indirect targets; traces do not. */
+  readonly profile: BlockProfile | null;
+}
+
+/** Block exits, plus the trace-only exit for a fault raised inside wasm
+ *  (its details are in the state block). */
+export type DispatchExit = BlockExit | { readonly kind: 'fault' };
+
+/** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer). */
+export interface RunnableTrace extends TraceEntry, ExitSource {
+  /** Runs the trace with at most about `fuel` instructions; returns the
+   *  exit index and leaves retired instructions in STATE.EXIT_INSNS. */
+  run(fuel: number): number;
+  valid: boolean;
+  entries: number;
+  instructions: number;
+}
+
+/** Hooks the tier-2 manager plugs into the dispatcher. */
+export interface DispatchObserver {
+  /** A block's execution count reached the hot threshold. */
+  onHot(block: TranslatedBlock): void;
+  /** Called for every dispatched tier-1 block while a trace is being
+   *  recorded (`recording` is true). */
+  onExecute(block: TranslatedBlock, exit: number): void;
+  recording: boolean;
+  /** A trace exit reported a fault: signal, pc and address from state. */
+  faultFromTrace(): GuestFault;
+}
+
+const NO_OBSERVER: DispatchObserver = {
+  onHot() {}, onExecute() {}, recording: false,
+  faultFromTrace: () => new GuestFault('SIGSEGV', 0, 0),
+};
+
+/** A system call waiting on I/O: the run loop awaits it, then resumes. */
+export type Suspension = Promise<void>;
+
+/**
+ * The main loop of execution: runs tier-1 blocks and installed tier-2
+ * traces, following chained exits without hashing, and handles the exits
+ * that need the runtime (system calls, indirect jumps, fence.i, traps).
+ * Counts per-block executions and edges for the profile.
+ */
+export class Dispatcher {
+  readonly cache = new BlockCache();
+  /** Guest instructions retired so far (the instret counter). */
+  retired = 0;
+  /** Instructions retired inside tier-2 traces. */
+  retiredInTraces = 0;
+  dispatches = 0;
+  translateNs = 0n;
+  invalidatedBlocks = 0;
+  hotThreshold = Infinity;
+  observer: DispatchObserver = NO_OBSERVER;
+  /** Called after translated code was discarded (tier 2 drops its traces). */
+  onInvalidate: (first: number, end: number) => void = () => {};
+  private pc: number;
+  private current: TranslatedBlock | null = null;
+  private readonly state: Int32Array;
+
+  constructor(readonly translator: Tier1Translator, private readonly kernel: Kernel, entry: number) {
+    this.pc = entry;
+    this.state = kernel.space.state;
+  }
+
+  /** The pc at which execution resumes. */
+  get resumePc(): number {
+    return this.current?.pc ?? this.pc;
+  }
+
+  lookup(pc: number): TranslatedBlock {
+    let block = this.cache.get(pc);
+    if (block === undefined) {
+      const t0 = process.hrtime.bigint();
+      block = this.translator.translate(pc);
+      this.translateNs += process.hrtime.bigint() - t0;
+      this.cache.add(block);
+    }
+    return block;
+  }
+
+  /** Discards translations of pages [first, end) (all when end is Infinity). */
+  invalidate(first: number, end: number): void {
+    const dropped = end === Infinity ? this.cache.clear() : this.cache.invalidatePages(first, end);
+    this.invalidatedBlocks += dropped.length;
+    if (this.current !== null && !this.current.valid) {
+      this.pc = this.current.pc;
+      this.current = null;
+    }
+    this.onInvalidate(first, end);
+  }
+
+  /**
+   * Runs about `budget` guest instructions (whole blocks and traces).
+   * Returns a Suspension when a system call must wait; returns null when
+   * the budget is spent or the process has terminated.
+   */
+  runSlice(budget: number): Suspension | null {
+    const x = this.state;
+    const observer = this.observer;
+    const hot = this.hotThreshold;
+    let block = this.current ?? this.lookup(this.pc);
+    let left = budget;
+    let dispatches = 0;
+    for (;;) {
+      let source: ExitSource;
+      let exit: number;
+      const trace = block.trace as RunnableTrace | null;
+      if (trace !== null && trace.valid) {
+        exit = trace.run(left);
+        const n = x[STATE.EXIT_INSNS]!;
+        this.retired += n;
+        this.retiredInTraces += n;
+        trace.entries++;
+        trace.instructions += n;
+        left -= n;
+        source = trace;
+      } else {
+        exit = block.run();
+        this.retired += block.insnCount;
+        left -= block.insnCount;
+        const profile = block.profile;
+        if (++profile.count === hot) observer.onHot(block);
+        profile.edges[exit]!++;
+        if (observer.recording) observer.onExecute(block, exit);
+        source = block;
+      }
+      dispatches++;
+      let next = source.next[exit]!;
+      if (next === null || !next.valid) {
+        const resolved = this.resolveExit(source, exit);
+        if (resolved === null || resolved instanceof Promise) {
+          this.dispatches += dispatches;
+          return resolved;
+        }
+        next = resolved;
+      }
+      if (left <= 0) {
+        this.dispatches += dispatches;
+        this.current = next;
+        return null;
+      }
+      block = next;
+    }
+  }
+
+  /** The slow path of an exit. Returns the next block, a Suspension, or
+   *  null when the process terminated. */
+  private resolveExit(source: ExitSource, index: number): TranslatedBlock | Suspension | null {
+    const exit = source.exits[index]!;
+    const x = this.state;
+    switch (exit.kind) {
+      case 'direct': {
+        const next = this.lookup(exit.target);
+        source.next[index] = next;
+        return next;
+      }
+      case 'indirect': {
+        const target = x[STATE.PC]! >>> 0;
+        source.profile?.recordIndirect(target);
+        const cached = source.indirectCache;
+        if (cached !== null && cached.valid && cached.pc === target) return cached;
+        const next = this.lookup(target);
+        source.indirectCache = next;
+        return next;
+      }
+      case 'syscall': {
+        x[STATE.PC] = exit.pc;
+        const args = [x[REG_A0]!, x[REG_A0 + 1]!, x[REG_A0 + 2]!, x[REG_A0 + 3]!, x[REG_A0 + 4]!, x[REG_A0 + 5]!];
+        const result = this.kernel.syscall(x[REG_A7]!, args);
+        if (typeof result === 'number') {
+          x[REG_A0] = result;
+          return this.continueAt(exit.next);
+        }
+        this.pc = exit.next;
+        this.current = null;
+        return result.then((r) => {
+          x[REG_A0] = r;
+        });
+      }
+      case 'fence_i':
+        this.invalidate(0, Infinity);
+        return this.continueAt(exit.next);
+      case 'trap':
+        throw new GuestFault(exit.signal, exit.pc, exit.addr);
+      case 'fault':
+        throw this.observer.faultFromTrace();
+    }
+  }
+
+  private continueAt(pc: number): TranslatedBlock | null {
+    if (this.kernel.termination !== null) {
+      this.pc = pc;
+      this.current = null;
+      return null;
+    }
+    return this.lookup(pc);
+  }
+}

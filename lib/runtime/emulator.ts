@@ -1,0 +1,304 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { HyemuError, OptionError } from '../errors.js';
+import { functionAt } from '../loader/elf.js';
+import { loadProgram, parseProgram, type LoadedProgram } from '../loader/load.js';
+import { DEFAULT_MAX_BLOCK_INSNS } from '../guest/riscv/translate.js';
+import { RESERVATION_NONE } from '../guest/riscv/translate.js';
+import { disassemble } from '../guest/riscv/disasm.js';
+import { Tier1Translator } from '../tier1-tcg/translator.js';
+import { resolveTier2Options, type Tier2Options } from '../tier2-optimizer/options.js';
+import { AddressSpace } from './address-space.js';
+import { Dispatcher } from './dispatcher.js';
+import { createGuestAccess } from './guest-access.js';
+import { Kernel, type Termination } from './kernel.js';
+import { PAGE_SIZE, STATE, STACK_SIZE, STACK_TOP } from './layout.js';
+import { MemoryManager } from './memory-manager.js';
+import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, type RunOptions } from './options.js';
+import { GuestFault, SIGNALS, SIGNAL_DESCRIPTIONS } from './signals.js';
+import { readCounter } from './counters.js';
+import { FdTable } from './vfs/fd-table.js';
+import { InputFile, OutputFile } from './vfs/files.js';
+import { Namespace, parseMountSpec } from './vfs/mounts.js';
+import { BufferSink, BufferSource, StreamSink, StreamSource, type ByteSource } from './vfs/streams.js';
+import type { Tier2Engine, Tier2Stats } from './tier2-engine.js';
+
+export type RunStatus = 'exited' | 'signaled' | 'limit';
+
+export interface FaultInfo {
+  readonly signal: string;
+  readonly signo: number;
+  readonly pc: number;
+  readonly addr: number;
+  /** The function containing pc, when the ELF has symbols. */
+  readonly function?: string;
+  /** The faulting instruction, disassembled, when readable. */
+  readonly instruction?: string;
+}
+
+export interface RunStats {
+  readonly instructions: number;
+  readonly wallTimeMs: number;
+  /** Guest million instructions per second over the whole run. */
+  readonly mips: number;
+  readonly syscalls: number;
+  readonly tier1: {
+    readonly blocksTranslated: number;
+    readonly instructionsTranslated: number;
+    readonly translateMs: number;
+    readonly dispatches: number;
+    readonly blocksInvalidated: number;
+  };
+  /** null when tier 2 is off. */
+  readonly tier2: Tier2Stats | null;
+  /** Bytes mapped by the guest at exit. */
+  readonly mappedBytes: number;
+}
+
+export interface RunResult {
+  /** The guest's exit status; 128+signal for a fatal signal; 124 when a
+   *  limit stopped the run. */
+  readonly exitCode: number;
+  readonly status: RunStatus;
+  /** One line describing a fatal signal or limit (what the CLI prints). */
+  readonly message?: string;
+  readonly fault?: FaultInfo;
+  /** Collected output, when no stream was given for it. */
+  readonly stdout?: Buffer;
+  readonly stderr?: Buffer;
+  readonly stats: RunStats;
+}
+
+export const LIMIT_EXIT_CODE = 124;
+
+/** Instructions per dispatch slice: between slices the run loop checks
+ *  limits and lets the event loop run (I/O, tier-2 results, abort). */
+const SLICE_INSNS = 200_000;
+const YIELD_EVERY_MS = 10;
+
+export interface EmulatorEvents {
+  'trace-installed': [info: { headPc: number; blocks: number; compileMs: number }];
+}
+
+/**
+ * One guest process: loads the program, owns its memory, kernel, tiers and
+ * run loop. `run()` may be called once.
+ */
+export class Emulator extends EventEmitter<EmulatorEvents> {
+  readonly space: AddressSpace;
+  readonly kernel: Kernel;
+  readonly dispatcher: Dispatcher;
+  readonly program: LoadedProgram;
+  readonly tier2Options: Tier2Options;
+  tier2: Tier2Engine | null = null;
+  private readonly stdoutSink: BufferSink | null;
+  private readonly stderrSink: BufferSink | null;
+  private readonly stdinSource: ByteSource;
+  private started = false;
+
+  /** Reads and loads `program` (a path or the ELF bytes). */
+  static async create(program: string | Uint8Array, options: RunOptions = {}): Promise<Emulator> {
+    let bytes: Uint8Array;
+    if (typeof program === 'string') {
+      try {
+        bytes = await fs.promises.readFile(program);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new HyemuError('FILE_NOT_FOUND', `${program}: no such file`);
+        if (code === 'EISDIR') throw new HyemuError('ELF_INVALID', `${program}: is a directory`);
+        throw new HyemuError('FILE_NOT_FOUND', `${program}: cannot read (${code ?? 'error'})`);
+      }
+    } else {
+      bytes = program;
+    }
+    const emu = new Emulator(bytes, typeof program === 'string' ? program : 'program', options);
+    if (emu.tier2Options.enabled) {
+      const { createTier2 } = await import('../tier2-optimizer/manager.js');
+      emu.tier2 = await createTier2(emu, emu.tier2Options);
+    }
+    return emu;
+  }
+
+  private constructor(bytes: Uint8Array, programName: string, private readonly options: RunOptions) {
+    super();
+    const memoryLimit = positiveInt('memoryLimit', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    const maxFiles = positiveInt('maxOpenFiles', options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+    if (maxFiles < 3) throw new OptionError('maxOpenFiles must be at least 3 (stdin, stdout, stderr)');
+    this.tier2Options = resolveTier2Options(options.tier2);
+    const image = parseProgram(bytes, memoryLimit);
+    const ns = new Namespace((options.mounts ?? []).map((m) => (typeof m === 'string' ? parseMountSpec(m) : m)));
+
+    this.space = new AddressSpace(memoryLimit);
+    const argv0 = options.argv0 ?? programName;
+    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    this.program = loadProgram(this.space, image, {
+      argv: [argv0, ...(options.args ?? [])], env, execfn: argv0,
+      ...(options.random ? { random: randomBytesFrom(options.random) } : {}),
+    });
+    const mm = new MemoryManager(this.space, this.program.brk, STACK_TOP - STACK_SIZE - PAGE_SIZE);
+    const fds = new FdTable(maxFiles);
+    const strace = options.strace === true ? (line: string) => process.stderr.write(`[hyemu strace] ${line}\n`)
+      : typeof options.strace === 'function' ? options.strace : undefined;
+    this.kernel = new Kernel(this.space, mm, fds, ns, {
+      pid: 1000, ...(options.random ? { random: options.random } : {}), ...(strace ? { strace } : {}),
+    });
+    if (options.cwd !== undefined) {
+      if (!options.cwd.startsWith('/')) throw new OptionError('cwd must be an absolute guest path');
+      this.kernel.cwd = options.cwd;
+    }
+
+    this.stdinSource = options.stdin === undefined ? new BufferSource(new Uint8Array(0))
+      : options.stdin instanceof Readable ? new StreamSource(options.stdin)
+      : new BufferSource(typeof options.stdin === 'string' ? Buffer.from(options.stdin) : options.stdin);
+    this.stdoutSink = options.stdout ? null : new BufferSink();
+    this.stderrSink = options.stderr ? null : new BufferSink();
+    fds.allocate(new InputFile(this.stdinSource));
+    fds.allocate(new OutputFile(this.stdoutSink ?? new StreamSink(options.stdout!), 4));
+    fds.allocate(new OutputFile(this.stderrSink ?? new StreamSink(options.stderr!), 5));
+
+    const state = this.space.state;
+    state[2] = this.program.sp;
+    state[STATE.RESERVATION] = RESERVATION_NONE;
+    const translator = new Tier1Translator(
+      this.space, createGuestAccess(this.space),
+      (csr, k) => readCounter(csr, this.dispatcher.retired + k, this.kernel.startNs),
+      {
+        maxBlockInsns: positiveInt('maxBlockInsns', options.maxBlockInsns ?? DEFAULT_MAX_BLOCK_INSNS),
+        verifyIR: options.verifyIR ?? false,
+      },
+    );
+    this.dispatcher = new Dispatcher(translator, this.kernel, this.program.entry);
+    this.space.onInvalidate = (first, end) => this.dispatcher.invalidate(first, end);
+    this.kernel.onFlushICache = () => this.dispatcher.invalidate(0, Infinity);
+  }
+
+  /** Runs the guest to completion (exit, fatal signal or limit). */
+  async run(): Promise<RunResult> {
+    if (this.started) throw new OptionError('an Emulator runs once; create another');
+    this.started = true;
+    const o = this.options;
+    const maxInsns = o.maxInstructions ?? Infinity;
+    if (!(maxInsns > 0)) throw new OptionError('maxInstructions must be positive');
+    const deadline = o.timeoutMs !== undefined ? performance.now() + positiveInt('timeoutMs', o.timeoutMs) : Infinity;
+    const start = performance.now();
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = deadline !== Infinity ? setTimeout(onAbort, deadline - start) : null;
+    this.kernel.abortSignal = stop.signal;
+    let limit: string | null = null;
+    try {
+      let lastYield = start;
+      const d = this.dispatcher;
+      while (this.kernel.termination === null) {
+        if (o.signal?.aborted) throw abortError(o.signal);
+        const now = performance.now();
+        if (now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
+        if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
+        this.tier2?.poll();
+        const suspension = d.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
+        if (suspension) {
+          await suspension;
+          lastYield = performance.now();
+        } else if (now - lastYield >= YIELD_EVERY_MS) {
+          await this.yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+      if (o.signal?.aborted) throw abortError(o.signal);
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e;
+      this.kernel.kill(e.signal, e.pc, e.addr);
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
+      this.stdinSource.detach();
+      this.kernel.fds.closeAll();
+      await this.tier2?.close();
+    }
+    return this.result(limit, performance.now() - start);
+  }
+
+  /** Lets I/O, timers and tier-2 results through (and installs finished traces). */
+  private async yieldToEventLoop(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.tier2) await this.tier2.afterYield();
+  }
+
+  private result(limit: string | null, wallTimeMs: number): RunResult {
+    const d = this.dispatcher;
+    const stats: RunStats = {
+      instructions: d.retired,
+      wallTimeMs,
+      mips: wallTimeMs > 0 ? d.retired / wallTimeMs / 1000 : 0,
+      syscalls: this.kernel.syscallCount,
+      tier1: {
+        blocksTranslated: d.translator.translatedBlocks,
+        instructionsTranslated: d.translator.translatedInsns,
+        translateMs: Number(d.translateNs) / 1e6,
+        dispatches: d.dispatches,
+        blocksInvalidated: d.invalidatedBlocks,
+      },
+      tier2: this.tier2 ? this.tier2.stats() : null,
+      mappedBytes: this.space.mapped,
+    };
+    const output = {
+      ...(this.stdoutSink ? { stdout: this.stdoutSink.contents } : {}),
+      ...(this.stderrSink ? { stderr: this.stderrSink.contents } : {}),
+    };
+    if (limit !== null) {
+      return { exitCode: LIMIT_EXIT_CODE, status: 'limit', message: `hyemu: ${limit} at pc ${hex(d.resumePc)}`, stats, ...output };
+    }
+    const t = this.kernel.termination as Termination;
+    if (t.kind === 'exit') return { exitCode: t.code, status: 'exited', stats, ...output };
+    const info = this.faultInfo(t);
+    return {
+      exitCode: 128 + info.signo, status: 'signaled', fault: info, message: describeFault(info, t.reason), stats, ...output,
+    };
+  }
+
+  private faultInfo(t: Extract<Termination, { kind: 'signal' }>): FaultInfo {
+    const fn = functionAt(this.program.image.functions, t.pc);
+    const view = this.space.readView(t.pc, 2);
+    let instruction: string | undefined;
+    if (view && t.pc !== 0) {
+      const lo = view[0]! | (view[1]! << 8);
+      const hi = this.space.readView(t.pc + 2, 2);
+      instruction = disassemble(t.pc, lo, hi ? hi[0]! | (hi[1]! << 8) : 0);
+    }
+    return {
+      signal: t.signal, signo: SIGNALS[t.signal], pc: t.pc, addr: t.addr,
+      ...(fn ? { function: `${fn.name}+0x${(t.pc - fn.addr).toString(16)}` } : {}),
+      ...(instruction ? { instruction } : {}),
+    };
+  }
+}
+
+function describeFault(f: FaultInfo, reason?: string): string {
+  const what = SIGNAL_DESCRIPTIONS[f.signal as keyof typeof SIGNAL_DESCRIPTIONS] ?? f.signal;
+  if (reason) return `hyemu: guest terminated by ${f.signal} (${what}): ${reason}`;
+  const where = `pc ${hex(f.pc)}${f.function ? ` <${f.function}>` : ''}`;
+  const insn = f.instruction ? ` [${f.instruction.replace(/^\S+\s+/, '')}]` : '';
+  return `hyemu: guest terminated by ${f.signal} (${what}) at ${where}${insn}, fault address ${hex(f.addr)}`;
+}
+
+const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
+
+function positiveInt(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0) throw new OptionError(`${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+function randomBytesFrom(fill: (buf: Uint8Array) => void): Uint8Array {
+  const b = new Uint8Array(16);
+  fill(b);
+  return b;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const err = new Error('the run was aborted', { cause: signal.reason });
+  err.name = 'AbortError';
+  return err;
+}
+

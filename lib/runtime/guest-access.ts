@@ -1,0 +1,93 @@
+import { GUEST_BASE, PAGE_MASK, PAGE_SHIFT, PERM } from './layout.js';
+import { GuestFault } from './signals.js';
+import type { AddressSpace } from './address-space.js';
+
+/**
+ * Guest loads and stores for tier-1 code: one page-table test on the fast
+ * path, the slow path for accesses that straddle a page, fault, or write to
+ * a page holding translated code (which invalidates that code first).
+ * Misaligned accesses just work, as Linux user mode allows; the `aligned`
+ * variants (atomics) raise SIGBUS on a misaligned address.
+ */
+export interface GuestAccess {
+  ld8s(a: number, pc: number): number;
+  ld8u(a: number, pc: number): number;
+  ld16s(a: number, pc: number): number;
+  ld16u(a: number, pc: number): number;
+  ld32(a: number, pc: number): number;
+  ld32a(a: number, pc: number): number;
+  st8(a: number, v: number, pc: number): void;
+  st16(a: number, v: number, pc: number): void;
+  st32(a: number, v: number, pc: number): void;
+  st32a(a: number, v: number, pc: number): void;
+}
+
+const R = PERM.READ;
+const W = PERM.WRITE;
+const WC = PERM.WRITE | PERM.CODE;
+const LAST = PAGE_MASK;
+
+export function createGuestAccess(space: AddressSpace): GuestAccess {
+  const P = space.pageTable;
+  const dv = space.view;
+  const B = GUEST_BASE;
+
+  const readFault = (a: number, pc: number): GuestFault => new GuestFault('SIGSEGV', pc, a >>> 0);
+  /** Both pages of an access [a, a+size) readable? */
+  const readable = (a: number, size: number): boolean =>
+    (P[a >>> PAGE_SHIFT]! & R) !== 0 && ((a & LAST) <= PAGE_MASK + 1 - size || (P[(a + size - 1) >>> PAGE_SHIFT]! & R) !== 0);
+
+  /** Checks, invalidates translated code if needed; then the caller stores. */
+  const storeSlow = (a: number, size: number, pc: number): void => {
+    const first = a >>> PAGE_SHIFT;
+    const last = (a + size - 1) >>> PAGE_SHIFT;
+    if ((P[first]! & W) === 0 || (P[last]! & W) === 0) throw new GuestFault('SIGSEGV', pc, a >>> 0);
+    space.invalidateCode(first, first + 1);
+    if (last !== first) space.invalidateCode(last, last + 1);
+  };
+
+  return {
+    ld8s(a, pc) {
+      if ((P[a >>> PAGE_SHIFT]! & R) === 0) throw readFault(a, pc);
+      return dv.getInt8(a + B);
+    },
+    ld8u(a, pc) {
+      if ((P[a >>> PAGE_SHIFT]! & R) === 0) throw readFault(a, pc);
+      return dv.getUint8(a + B);
+    },
+    ld16s(a, pc) {
+      if (!readable(a, 2)) throw readFault(a, pc);
+      return dv.getInt16(a + B, true);
+    },
+    ld16u(a, pc) {
+      if (!readable(a, 2)) throw readFault(a, pc);
+      return dv.getUint16(a + B, true);
+    },
+    ld32(a, pc) {
+      if (!readable(a, 4)) throw readFault(a, pc);
+      return dv.getInt32(a + B, true);
+    },
+    ld32a(a, pc) {
+      if ((a & 3) !== 0) throw new GuestFault('SIGBUS', pc, a >>> 0);
+      if ((P[a >>> PAGE_SHIFT]! & R) === 0) throw readFault(a, pc);
+      return dv.getInt32(a + B, true);
+    },
+    st8(a, v, pc) {
+      if ((P[a >>> PAGE_SHIFT]! & WC) !== W) storeSlow(a, 1, pc);
+      dv.setInt8(a + B, v);
+    },
+    st16(a, v, pc) {
+      if ((P[a >>> PAGE_SHIFT]! & WC) !== W || (a & LAST) > LAST - 1) storeSlow(a, 2, pc);
+      dv.setInt16(a + B, v, true);
+    },
+    st32(a, v, pc) {
+      if ((P[a >>> PAGE_SHIFT]! & WC) !== W || (a & LAST) > LAST - 3) storeSlow(a, 4, pc);
+      dv.setInt32(a + B, v, true);
+    },
+    st32a(a, v, pc) {
+      if ((a & 3) !== 0) throw new GuestFault('SIGBUS', pc, a >>> 0);
+      if ((P[a >>> PAGE_SHIFT]! & WC) !== W) storeSlow(a, 4, pc);
+      dv.setInt32(a + B, v, true);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Layout of the one shared WebAssembly.Memory that holds a guest and the
+ * emulator state both tiers must reach.
+ *
+ *   0x00000000  CPU state: x0..x31, pc, reservation, trace exit info
+ *   0x00010000  page table: one byte of permissions per 4 KiB guest page
+ *   GUEST_BASE  guest address 0
+ *
+ * Guest address g lives at memory offset g + GUEST_BASE, so a wasm access is
+ * `load offset=GUEST_BASE (g)` and no guest pointer, whatever its value, can
+ * name the state below GUEST_BASE: the page table says such pages are
+ * unmapped, and an address past the end of the memory traps in wasm.
+ */
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+export const PAGE_MASK = PAGE_SIZE - 1;
+export const WASM_PAGE_SIZE = 65536;
+
+/** Int32 slots of the CPU state block (offset 0). */
+export const STATE = {
+  /** x0..x31 occupy slots 0..31. */
+  PC: 32,
+  RESERVATION: 33,
+  /** Written by a tier-2 trace when it returns (see lib/tier2-optimizer). */
+  EXIT_INDEX: 34,
+  EXIT_ADDR: 35,
+  EXIT_INSNS: 36,
+  EXIT_FAULT_PC: 37,
+} as const;
+export const STATE_SLOT_COUNT = 64;
+export const STATE_BYTES = STATE_SLOT_COUNT * 4;
+
+export const PAGE_TABLE_OFFSET = 0x10000;
+/** 2^20 entries cover the whole 32-bit guest address space. */
+export const PAGE_TABLE_ENTRIES = 1 << (32 - PAGE_SHIFT);
+export const GUEST_BASE = PAGE_TABLE_OFFSET + PAGE_TABLE_ENTRIES;
+
+/** Page table entry bits. The tiers test R, W, X and CODE; the rest is
+ *  bookkeeping for the address space. */
+export const PERM = {
+  READ: 1,
+  WRITE: 2,
+  EXEC: 4,
+  /** Translated code lives on this page: stores must take the slow path
+   *  that invalidates translations. */
+  CODE: 8,
+  /** Part of a mapping, even if PROT_NONE. */
+  MAPPED: 16,
+  /** Was mapped at some time, so its bytes may be non-zero. */
+  DIRTY: 32,
+} as const;
+
+/** The guest address space ends where the initial stack starts, as under
+ *  qemu-riscv32 (its stack top is 0x40800000). */
+export const GUEST_SPACE_END = 0x40800000;
+export const STACK_TOP = GUEST_SPACE_END;
+export const STACK_SIZE = 8 * 1024 * 1024;
+/** Nothing is mapped below this address (Linux's default mmap_min_addr). */
+export const GUEST_MIN_ADDR = 0x10000;
+
+export const MEMORY_BYTES = GUEST_BASE + GUEST_SPACE_END;
+export const MEMORY_PAGES = Math.ceil(MEMORY_BYTES / WASM_PAGE_SIZE);

@@ -1,0 +1,46 @@
+import type { Readable, Writable } from 'node:stream';
+import type { MountSpec } from './vfs/mounts.js';
+import type { Tier2Options } from '../tier2-optimizer/options.js';
+
+/** Options of a guest run (the library API; the CLI maps its flags here). */
+export interface RunOptions {
+  /** Arguments after argv[0]. */
+  readonly args?: readonly string[];
+  /** argv[0]; defaults to the program path, or "program" for bytes. */
+  readonly argv0?: string;
+  /** The guest environment. Empty by default: the host's is not passed. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Guest stdin: a stream, or bytes/text. Empty when omitted. */
+  readonly stdin?: Readable | Uint8Array | string;
+  /** Guest stdout/stderr. When omitted, output is collected and returned
+   *  in the result. */
+  readonly stdout?: Writable;
+  readonly stderr?: Writable;
+  /** Host directories the guest may see: `HOST:GUEST[:ro]` or a MountSpec. */
+  readonly mounts?: ReadonlyArray<string | MountSpec>;
+  /** Guest working directory (default "/"). */
+  readonly cwd?: string;
+  /** Stop after about this many guest instructions (status "limit"). */
+  readonly maxInstructions?: number;
+  /** Stop after this many milliseconds of wall-clock time (status "limit"). */
+  readonly timeoutMs?: number;
+  /** Most bytes the guest may map (ELF, stack, brk, mmap); default 1 GiB. */
+  readonly memoryLimit?: number;
+  /** Most file descriptors the guest may hold open (default 256). */
+  readonly maxOpenFiles?: number;
+  /** Stops the run; `run()` then rejects with an AbortError. */
+  readonly signal?: AbortSignal;
+  /** Log every system call: true for stderr of the host, or a function. */
+  readonly strace?: boolean | ((line: string) => void);
+  /** Tier 2 settings; false turns tier 2 off (tier 1 only). */
+  readonly tier2?: boolean | Partial<Tier2Options>;
+  /** Source of AT_RANDOM and getrandom() bytes (default: crypto). */
+  readonly random?: (buf: Uint8Array) => void;
+  /** Guest instructions per tier-1 block (default 64). */
+  readonly maxBlockInsns?: number;
+  /** Verify the IR of every translated block (slower; for testing). */
+  readonly verifyIR?: boolean;
+}
+
+export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
+export const DEFAULT_MAX_OPEN_FILES = 256;

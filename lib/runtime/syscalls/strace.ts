@@ -1,0 +1,26 @@
+import type { AddressSpace } from '../address-space.js';
+import { signalName } from '../signals.js';
+import type { ArgKind } from './types.js';
+
+const AT_FDCWD = -100;
+
+function formatArg(space: AddressSpace, kind: ArgKind, value: number): string {
+  switch (kind) {
+    case 'int': case 'fd': return String(value | 0);
+    case 'uint': return String(value >>> 0);
+    case 'oct': return '0' + (value >>> 0).toString(8);
+    case 'dirfd': return value === AT_FDCWD ? 'AT_FDCWD' : String(value | 0);
+    case 'signal': return signalName(value);
+    case 'hex': case 'ptr': return value === 0 && kind === 'ptr' ? 'NULL' : '0x' + (value >>> 0).toString(16);
+    case 'path': {
+      const s = value === 0 ? undefined : space.readCString(value, 256);
+      return s === undefined ? '0x' + (value >>> 0).toString(16) : JSON.stringify(s);
+    }
+  }
+}
+
+/** `name(arg, ...)` as --strace prints it, before the call runs. */
+export function formatSyscall(space: AddressSpace, name: string, kinds: readonly ArgKind[] | undefined, args: readonly number[]): string {
+  const shown = kinds ?? ['hex', 'hex', 'hex', 'hex', 'hex', 'hex'];
+  return `${name}(${shown.map((k, i) => formatArg(space, k, args[i] ?? 0)).join(', ')})`;
+}

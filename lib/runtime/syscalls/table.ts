@@ -1,0 +1,13 @@
+import { FILE_SYSCALLS } from './fs.js';
+import { MEMORY_SYSCALLS } from './memory.js';
+import { PROCESS_SYSCALLS } from './process.js';
+import { TIME_SYSCALLS } from './time.js';
+import type { SyscallGroup } from './types.js';
+
+/** Every implemented system call by name; anything else is ENOSYS. */
+export const SYSCALLS: SyscallGroup = {
+  ...FILE_SYSCALLS,
+  ...MEMORY_SYSCALLS,
+  ...PROCESS_SYSCALLS,
+  ...TIME_SYSCALLS,
+};

@@ -1,0 +1,28 @@
+import type { DispatchObserver } from './dispatcher.js';
+
+/** Tier-2 statistics, as `--stats` prints and the API returns them. */
+export interface Tier2Stats {
+  readonly requested: number;
+  readonly compiled: number;
+  readonly installed: number;
+  readonly staleDropped: number;
+  readonly failed: number;
+  readonly invalidated: number;
+  readonly compileMsMedian: number | null;
+  readonly compileMsP95: number | null;
+  /** Milliseconds from the start of the run to the first install. */
+  readonly firstInstallMs: number | null;
+  readonly instructions: number;
+  /** Share of guest instructions executed in tier 2 (0..1). */
+  readonly share: number;
+}
+
+/** What the emulator needs from tier 2 (implemented in lib/tier2-optimizer). */
+export interface Tier2Engine extends DispatchObserver {
+  /** Installs compiled traces that have arrived (between two dispatches). */
+  poll(): void;
+  /** After the event loop ran: in waitForInstall mode, waits for pending compiles. */
+  afterYield(): Promise<void>;
+  stats(): Tier2Stats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import type { BlockExit } from '../ir/types.js';
+import { BlockProfile } from '../profile/block-profile.js';
+
+/** Anything the dispatcher can enter at a pc instead of the tier-1 block:
+ *  an installed tier-2 trace. Defined here so tier 1 does not import tier 2. */
+export interface TraceEntry {
+  readonly headPc: number;
+}
+
+/** A guest basic block translated by tier 1. */
+export class TranslatedBlock {
+  /** Chained successor per exit: the block the dispatcher enters next
+   *  without a hash lookup. Filled lazily; stale links are caught by `valid`. */
+  readonly next: (TranslatedBlock | null)[];
+  /** Cleared when the code under it changes; the dispatcher then re-looks up. */
+  valid = true;
+  /** The installed tier-2 trace headed here, entered instead of `run`. */
+  trace: TraceEntry | null = null;
+  readonly profile: BlockProfile;
+  /** Last target of the indirect exit (a one-entry inline cache). */
+  indirectCache: TranslatedBlock | null = null;
+  readonly firstPage: number;
+  readonly lastPage: number;
+
+  constructor(
+    readonly pc: number,
+    readonly size: number,
+    readonly insnCount: number,
+    readonly exits: readonly BlockExit[],
+    /** Runs the block; returns the exit index. */
+    readonly run: () => number,
+    /** The generated source, kept for dumps. */
+    readonly source: string,
+  ) {
+    this.next = exits.map(() => null);
+    this.profile = new BlockProfile(exits.length, exits.some((e) => e.kind === 'indirect'));
+    this.firstPage = pc >>> 12;
+    this.lastPage = (pc + Math.max(size, 1) - 1) >>> 12;
+  }
+}

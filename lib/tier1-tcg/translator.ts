@@ -1,0 +1,71 @@
+import { blockExits, type IRBlock } from '../ir/types.js';
+import { assertValidBlock } from '../ir/verifier.js';
+import { divs, divu, mulhs, mulhsu, mulhu, rems, remu } from '../ir/eval.js';
+import { translateBlock, type CodeSource } from '../guest/riscv/translate.js';
+import type { AddressSpace } from '../runtime/address-space.js';
+import type { GuestAccess } from '../runtime/guest-access.js';
+import { GUEST_BASE, PAGE_SHIFT, PERM } from '../runtime/layout.js';
+import { FACTORY_PARAMS, generateBlockSource } from './codegen.js';
+import { TranslatedBlock } from './block.js';
+
+export interface Tier1Options {
+  readonly maxBlockInsns: number;
+  /** Run the IR verifier on every block (tests and debugging). */
+  readonly verifyIR: boolean;
+}
+
+/** Code fetch from guest memory, honouring execute permission. */
+export function memoryCodeSource(space: AddressSpace): CodeSource {
+  const table = space.pageTable;
+  const view = space.view;
+  return {
+    fetch16(addr: number): number | undefined {
+      addr >>>= 0;
+      if ((table[addr >>> PAGE_SHIFT]! & PERM.EXEC) === 0) return undefined;
+      return view.getUint16(GUEST_BASE + addr, true);
+    },
+  };
+}
+
+/**
+ * Tier 1: translates a guest block to IR with the shared front end, emits
+ * JavaScript from the IR and compiles it. Pages it reads code from are
+ * marked so that stores to them invalidate the translation.
+ */
+export class Tier1Translator {
+  private readonly code: CodeSource;
+  private readonly bindings: unknown[];
+  translatedBlocks = 0;
+  translatedInsns = 0;
+
+  constructor(
+    private readonly space: AddressSpace,
+    access: GuestAccess,
+    readCounter: (csr: number, retired: number) => number,
+    private readonly options: Tier1Options,
+  ) {
+    this.code = memoryCodeSource(space);
+    const helpers: Record<(typeof FACTORY_PARAMS)[number], unknown> = {
+      x: space.state, ...access, read_counter: readCounter, mulhs, mulhu, mulhsu, divs, divu, rems, remu,
+    };
+    this.bindings = FACTORY_PARAMS.map((name) => helpers[name]);
+  }
+
+  /** The front end alone (used by dumps and tier 2's region builder). */
+  buildIR(pc: number): IRBlock {
+    const ir = translateBlock(this.code, pc, { maxInsns: this.options.maxBlockInsns });
+    if (this.options.verifyIR) assertValidBlock(ir);
+    return ir;
+  }
+
+  translate(pc: number): TranslatedBlock {
+    const ir = this.buildIR(pc);
+    const source = generateBlockSource(ir);
+    const factory = new Function(...FACTORY_PARAMS, source) as (...args: unknown[]) => () => number;
+    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), factory(...this.bindings), source);
+    if (ir.size > 0) for (let p = block.firstPage; p <= block.lastPage; p++) this.space.markCode(p);
+    this.translatedBlocks++;
+    this.translatedInsns += ir.insnCount;
+    return block;
+  }
+}

@@ -1,0 +1,76 @@
+import { OptionError } from '../errors.js';
+import { DEFAULT_HOT_THRESHOLD } from '../profile/hotness.js';
+import { availableParallelism } from 'node:os';
+
+export type TraceStrategy = 'net' | 'region';
+
+/** Tier-2 tunables (API `tier2`, CLI `--tier2-*` / `--hot-threshold` ...). */
+export interface Tier2Options {
+  readonly enabled: boolean;
+  /** Block executions before it heads a trace or region. */
+  readonly hotThreshold: number;
+  /** NET traces (a recorded hot path) or regions (hot CFG reachable from the head). */
+  readonly strategy: TraceStrategy;
+  /** Most guest blocks in one trace or region. */
+  readonly maxBlocks: number;
+  /** Worker threads compiling traces. */
+  readonly workers: number;
+  /** Most compile tasks queued or running at once; hot heads beyond it wait. */
+  readonly maxInFlight: number;
+  /** binaryen optimize level (0-4) and shrink level (0-2). */
+  readonly optimizeLevel: number;
+  readonly shrinkLevel: number;
+  /** A compile that takes longer fails (its trace stays in tier 1). */
+  readonly compileTimeoutMs: number;
+  /** Test mode: stop dispatching until each requested trace is installed
+   *  or failed, so tier 2 runs as early as possible. */
+  readonly waitForInstall: boolean;
+  /** Run every installed trace's region in tier 1 too and compare state. */
+  readonly audit: boolean;
+  /** Receives each trace's IR and binaryen text (the dump option). */
+  readonly dump: ((name: string, text: string) => void) | null;
+}
+
+export const DEFAULT_TIER2: Tier2Options = {
+  enabled: true,
+  hotThreshold: DEFAULT_HOT_THRESHOLD,
+  strategy: 'region',
+  maxBlocks: 32,
+  workers: Math.max(1, availableParallelism() - 1),
+  maxInFlight: 4,
+  optimizeLevel: 2,
+  shrinkLevel: 0,
+  compileTimeoutMs: 10_000,
+  waitForInstall: false,
+  audit: false,
+  dump: null,
+};
+
+/** The numeric tunables, with their bounds (shared by the CLI, the API and
+ *  `hyemu bench --sweep`). */
+export const TIER2_TUNABLES = {
+  hotThreshold: { min: 1, max: 1e9 },
+  maxBlocks: { min: 1, max: 256 },
+  workers: { min: 1, max: 64 },
+  maxInFlight: { min: 1, max: 1024 },
+  optimizeLevel: { min: 0, max: 4 },
+  shrinkLevel: { min: 0, max: 2 },
+  compileTimeoutMs: { min: 1, max: 600_000 },
+} as const;
+
+export type Tier2Tunable = keyof typeof TIER2_TUNABLES;
+
+export function resolveTier2Options(input: boolean | Partial<Tier2Options> | undefined): Tier2Options {
+  if (input === false) return { ...DEFAULT_TIER2, enabled: false };
+  const o: Tier2Options = { ...DEFAULT_TIER2, ...(typeof input === 'object' ? input : {}) };
+  for (const [name, { min, max }] of Object.entries(TIER2_TUNABLES)) {
+    const v = o[name as Tier2Tunable];
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw new OptionError(`tier2.${name} must be an integer in ${min}..${max}, got ${String(v)}`);
+    }
+  }
+  if (o.strategy !== 'net' && o.strategy !== 'region') {
+    throw new OptionError(`tier2.strategy must be "net" or "region", got ${String(o.strategy)}`);
+  }
+  return o;
+}
