@@ -14,6 +14,8 @@ const protToPerm = (prot: number): number =>
 
 /** Called with a page range whose translated code must be discarded. */
 export type CodeInvalidator = (firstPage: number, endPage: number) => void;
+/** Called when a guest store hits a page holding translated code. */
+export type CodeWriteHandler = (addr: number, len: number) => void;
 
 /**
  * The guest's 32-bit address space inside one shared WebAssembly.Memory:
@@ -31,6 +33,7 @@ export class AddressSpace {
   /** Bytes mapped now, counted against `limit`. */
   private mappedBytes = 0;
   onInvalidate: CodeInvalidator = () => {};
+  onCodeWrite: CodeWriteHandler = () => {};
 
   constructor(readonly limit: number) {
     this.memory = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true });
@@ -119,6 +122,11 @@ export class AddressSpace {
   /** Marks a page as holding translated code. */
   markCode(page: number): void {
     this.pageTable[page]! |= PERM.CODE;
+  }
+
+  /** The page holds no translated code any more. */
+  clearCode(page: number): void {
+    this.pageTable[page]! &= ~PERM.CODE;
   }
 
   /** Finds the highest free, page-aligned range of `len` bytes in

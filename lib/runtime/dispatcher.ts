@@ -98,13 +98,28 @@ export class Dispatcher {
 
   /** Discards translations of pages [first, end) (all when end is Infinity). */
   invalidate(first: number, end: number): void {
-    const dropped = end === Infinity ? this.cache.clear() : this.cache.invalidatePages(first, end);
-    this.invalidatedBlocks += dropped.length;
+    this.dropped(end === Infinity ? this.cache.clear() : this.cache.invalidatePages(first, end));
+    this.onInvalidate(first, end);
+  }
+
+  /** A guest store wrote [addr, addr+len) on a page holding translated
+   *  code: discards the blocks it overlaps (and, through onInvalidate, the
+   *  traces on those pages); the page keeps its CODE mark while other
+   *  blocks remain on it. */
+  codeWritten(addr: number, len: number): void {
+    this.dropped(this.cache.invalidateRange(addr, len));
+    const first = addr >>> 12;
+    const end = ((addr + len - 1) >>> 12) + 1;
+    for (let p = first; p < end; p++) if (!this.cache.hasCodeOn(p)) this.kernel.space.clearCode(p);
+    this.onInvalidate(first, end);
+  }
+
+  private dropped(blocks: TranslatedBlock[]): void {
+    this.invalidatedBlocks += blocks.length;
     if (this.current !== null && !this.current.valid) {
       this.pc = this.current.pc;
       this.current = null;
     }
-    this.onInvalidate(first, end);
   }
 
   /**
@@ -196,7 +211,9 @@ export class Dispatcher {
         });
       }
       case 'fence_i':
-        this.invalidate(0, Infinity);
+        // Every path that changes code (guest stores, system calls writing
+        // memory, mmap/munmap/mprotect) has already discarded what it
+        // covered, so the new code is visible; fence.i only ends the block.
         return this.continueAt(exit.next);
       case 'trap':
         throw new GuestFault(exit.signal, exit.pc, exit.addr);

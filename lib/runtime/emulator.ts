@@ -170,6 +170,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     );
     this.dispatcher = new Dispatcher(translator, this.kernel, this.program.entry);
     this.space.onInvalidate = (first, end) => this.dispatcher.invalidate(first, end);
+    this.space.onCodeWrite = (addr, len) => this.dispatcher.codeWritten(addr, len);
     this.kernel.onFlushICache = () => this.dispatcher.invalidate(0, Infinity);
   }
 

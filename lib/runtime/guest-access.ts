@@ -37,13 +37,13 @@ export function createGuestAccess(space: AddressSpace): GuestAccess {
   const readable = (a: number, size: number): boolean =>
     (P[a >>> PAGE_SHIFT]! & R) !== 0 && ((a & LAST) <= PAGE_MASK + 1 - size || (P[(a + size - 1) >>> PAGE_SHIFT]! & R) !== 0);
 
-  /** Checks, invalidates translated code if needed; then the caller stores. */
+  /** Checks, and discards translated code the store overwrites; then the
+   *  caller stores. */
   const storeSlow = (a: number, size: number, pc: number): void => {
-    const first = a >>> PAGE_SHIFT;
-    const last = (a + size - 1) >>> PAGE_SHIFT;
-    if ((P[first]! & W) === 0 || (P[last]! & W) === 0) throw new GuestFault('SIGSEGV', pc, a >>> 0);
-    space.invalidateCode(first, first + 1);
-    if (last !== first) space.invalidateCode(last, last + 1);
+    const first = P[a >>> PAGE_SHIFT]!;
+    const last = P[(a + size - 1) >>> PAGE_SHIFT]!;
+    if ((first & last & W) === 0) throw new GuestFault('SIGSEGV', pc, a >>> 0);
+    if ((first | last) & PERM.CODE) space.onCodeWrite(a >>> 0, size);
   };
 
   return {

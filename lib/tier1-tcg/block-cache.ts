@@ -36,7 +36,25 @@ export class BlockCache {
     return dropped;
   }
 
-  /** Invalidates everything (fence.i). */
+  /** Invalidates the blocks whose code overlaps [addr, addr+len). */
+  invalidateRange(addr: number, len: number): TranslatedBlock[] {
+    const dropped: TranslatedBlock[] = [];
+    for (let p = addr >>> 12; p <= (addr + len - 1) >>> 12; p++) {
+      const set = this.byPage.get(p);
+      if (!set) continue;
+      for (const block of set) {
+        if (block.valid && block.pc < addr + len && addr < block.pc + Math.max(block.size, 1)) this.drop(block, dropped);
+      }
+    }
+    return dropped;
+  }
+
+  /** True if some valid block covers page `page`. */
+  hasCodeOn(page: number): boolean {
+    return this.byPage.has(page);
+  }
+
+  /** Invalidates everything. */
   clear(): TranslatedBlock[] {
     const dropped: TranslatedBlock[] = [];
     for (const block of this.byPc.values()) this.drop(block, dropped);

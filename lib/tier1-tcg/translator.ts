@@ -37,6 +37,10 @@ export class Tier1Translator {
   private readonly bindings: unknown[];
   translatedBlocks = 0;
   translatedInsns = 0;
+  /** Compiled block functions by source text: code that is rewritten back
+   *  and forth (self-modifying loops) is compiled once per version. */
+  private readonly compiled = new Map<string, () => number>();
+  private static readonly COMPILED_CACHE_SIZE = 4096;
 
   constructor(
     private readonly space: AddressSpace,
@@ -61,11 +65,21 @@ export class Tier1Translator {
   translate(pc: number): TranslatedBlock {
     const ir = this.buildIR(pc);
     const source = generateBlockSource(ir);
-    const factory = new Function(...FACTORY_PARAMS, source) as (...args: unknown[]) => () => number;
-    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), factory(...this.bindings), source);
+    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), this.compile(source), source);
     if (ir.size > 0) for (let p = block.firstPage; p <= block.lastPage; p++) this.space.markCode(p);
     this.translatedBlocks++;
     this.translatedInsns += ir.insnCount;
     return block;
+  }
+
+  private compile(source: string): () => number {
+    let fn = this.compiled.get(source);
+    if (fn === undefined) {
+      const factory = new Function(...FACTORY_PARAMS, source) as (...args: unknown[]) => () => number;
+      fn = factory(...this.bindings);
+      if (this.compiled.size >= Tier1Translator.COMPILED_CACHE_SIZE) this.compiled.delete(this.compiled.keys().next().value!);
+      this.compiled.set(source, fn);
+    }
+    return fn;
   }
 }

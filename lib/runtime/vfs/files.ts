@@ -144,8 +144,10 @@ export class HostDirectory extends OpenFile {
     }
   }
 
+  /** Seeking back to 0 (rewinddir) reads the directory afresh. */
   override seek(offset: number, whence: number): number {
     if (whence !== SEEK_SET || offset < 0) return -E.EINVAL;
+    if (offset === 0) this.entries = null;
     this.dirCursor = offset;
     return offset;
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HyemuError, OptionError } from '../../errors.js';
-import { E } from '../syscalls/errno.js';
+import { E, fromHostError } from '../syscalls/errno.js';
 
 /**
  * The guest's file namespace, WASI-style: nothing of the host is visible
@@ -112,10 +112,7 @@ export class Namespace {
       const real = fs.realpathSync(hostPath);
       return within(m.hostRoot, real) ? real : -E.EACCES;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') return -E.ELOOP;
-      if (code !== 'ENOENT') return -E.EACCES;
-      if (!forCreate) return -E.ENOENT;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !forCreate) return fromHostError(e);
     }
     // Creating: the name must not be a dangling symbolic link (which would
     // create its target, possibly outside).
@@ -130,8 +127,8 @@ export class Namespace {
       const parent = fs.realpathSync(path.dirname(hostPath));
       if (!within(m.hostRoot, parent)) return -E.EACCES;
       return path.join(parent, path.basename(hostPath));
-    } catch {
-      return -E.ENOENT;
+    } catch (e) {
+      return fromHostError(e);
     }
   }
 }
