@@ -18,9 +18,9 @@ export interface ExitSource {
   readonly profile: BlockProfile | null;
 }
 
-/** Block exits, plus the trace-only exit for a fault raised inside wasm
- *  (its details are in the state block). */
-export type DispatchExit = BlockExit | { readonly kind: 'fault' };
+/** How the dispatcher leaves a block or trace (faults inside translated
+ *  code are thrown as GuestFault instead). */
+export type DispatchExit = BlockExit;
 
 /** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer). */
 export interface RunnableTrace extends TraceEntry, ExitSource {
@@ -34,19 +34,19 @@ export interface RunnableTrace extends TraceEntry, ExitSource {
 
 /** Hooks the tier-2 manager plugs into the dispatcher. */
 export interface DispatchObserver {
-  /** A block's execution count reached the hot threshold. */
-  onHot(block: TranslatedBlock): void;
-  /** Called for every dispatched tier-1 block while a trace is being
-   *  recorded (`recording` is true). */
-  onExecute(block: TranslatedBlock, exit: number): void;
-  recording: boolean;
-  /** A trace exit reported a fault: signal, pc and address from state. */
-  faultFromTrace(): GuestFault;
+  /** A block's execution count reached the hot threshold. Returns true to
+   *  end the slice after this block (so the run loop can wait for tier 2). */
+  onHot(block: TranslatedBlock): boolean;
+  /** While `recording`, called for every dispatched tier-1 block; true
+   *  ends the slice. */
+  onExecute(block: TranslatedBlock, exit: number): boolean;
+  /** While `recording`, an installed trace ran (the recorded path breaks). */
+  onTraceEnter(): void;
+  readonly recording: boolean;
 }
 
 const NO_OBSERVER: DispatchObserver = {
-  onHot() {}, onExecute() {}, recording: false,
-  faultFromTrace: () => new GuestFault('SIGSEGV', 0, 0),
+  onHot: () => false, onExecute: () => false, onTraceEnter() {}, recording: false,
 };
 
 /** A system call waiting on I/O: the run loop awaits it, then resumes. */
@@ -67,6 +67,8 @@ export class Dispatcher {
   dispatches = 0;
   translateNs = 0n;
   invalidatedBlocks = 0;
+  /** Bumped whenever translated code is discarded. */
+  codeEpoch = 0;
   hotThreshold = Infinity;
   observer: DispatchObserver = NO_OBSERVER;
   /** Called after translated code was discarded (tier 2 drops its traces). */
@@ -115,6 +117,7 @@ export class Dispatcher {
   }
 
   private dropped(blocks: TranslatedBlock[]): void {
+    this.codeEpoch++;
     this.invalidatedBlocks += blocks.length;
     if (this.current !== null && !this.current.valid) {
       this.pc = this.current.pc;
@@ -147,14 +150,15 @@ export class Dispatcher {
         trace.instructions += n;
         left -= n;
         source = trace;
+        if (observer.recording) observer.onTraceEnter();
       } else {
         exit = block.run();
         this.retired += block.insnCount;
         left -= block.insnCount;
         const profile = block.profile;
-        if (++profile.count === hot) observer.onHot(block);
+        if (++profile.count === hot && observer.onHot(block)) left = 0;
         profile.edges[exit]!++;
-        if (observer.recording) observer.onExecute(block, exit);
+        if (observer.recording && observer.onExecute(block, exit)) left = 0;
         source = block;
       }
       dispatches++;
@@ -217,8 +221,6 @@ export class Dispatcher {
         return this.continueAt(exit.next);
       case 'trap':
         throw new GuestFault(exit.signal, exit.pc, exit.addr);
-      case 'fault':
-        throw this.observer.faultFromTrace();
     }
   }
 

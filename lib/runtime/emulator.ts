@@ -78,7 +78,8 @@ const SLICE_INSNS = 200_000;
 const YIELD_EVERY_MS = 10;
 
 export interface EmulatorEvents {
-  'trace-installed': [info: { headPc: number; blocks: number; compileMs: number }];
+  /** A tier-2 trace was installed: its head pc, name, size and compile latency. */
+  'trace-installed': [info: { headPc: number; name: string; blocks: number; compileMs: number }];
 }
 
 /**
@@ -197,6 +198,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         const now = performance.now();
         if (now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
         if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
+        const tier2Work = this.tier2?.pendingWork();
+        if (tier2Work) await tier2Work;
         this.tier2?.poll();
         const suspension = d.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
         if (suspension) {
@@ -221,10 +224,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     return this.result(limit, performance.now() - start);
   }
 
-  /** Lets I/O, timers and tier-2 results through (and installs finished traces). */
+  /** Lets I/O, timers, the abort signal and tier-2 results through. */
   private async yieldToEventLoop(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.tier2) await this.tier2.afterYield();
   }
 
   private result(limit: string | null, wallTimeMs: number): RunResult {

@@ -22,11 +22,8 @@ export const STATE = {
   /** x0..x31 occupy slots 0..31. */
   PC: 32,
   RESERVATION: 33,
-  /** Written by a tier-2 trace when it returns (see lib/tier2-optimizer). */
-  EXIT_INDEX: 34,
-  EXIT_ADDR: 35,
-  EXIT_INSNS: 36,
-  EXIT_FAULT_PC: 37,
+  /** Instructions a tier-2 trace retired, written when it returns. */
+  EXIT_INSNS: 34,
 } as const;
 export const STATE_SLOT_COUNT = 64;
 export const STATE_BYTES = STATE_SLOT_COUNT * 4;

@@ -15,14 +15,18 @@ export interface Tier2Stats {
   readonly instructions: number;
   /** Share of guest instructions executed in tier 2 (0..1). */
   readonly share: number;
+  /** Audit mode: trace entries re-run in tier 1, and how many disagreed. */
+  readonly auditedEntries?: number;
+  readonly auditMismatches?: number;
 }
 
 /** What the emulator needs from tier 2 (implemented in lib/tier2-optimizer). */
 export interface Tier2Engine extends DispatchObserver {
   /** Installs compiled traces that have arrived (between two dispatches). */
   poll(): void;
-  /** After the event loop ran: in waitForInstall mode, waits for pending compiles. */
-  afterYield(): Promise<void>;
+  /** In waitForInstall mode, settles when every requested trace has been
+   *  installed or has failed; null when there is nothing to wait for. */
+  pendingWork(): Promise<void> | null;
   stats(): Tier2Stats;
   close(): Promise<void>;
 }

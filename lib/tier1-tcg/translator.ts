@@ -55,15 +55,19 @@ export class Tier1Translator {
     this.bindings = FACTORY_PARAMS.map((name) => helpers[name]);
   }
 
-  /** The front end alone (used by dumps and tier 2's region builder). */
-  buildIR(pc: number): IRBlock {
-    const ir = translateBlock(this.code, pc, { maxInsns: this.options.maxBlockInsns });
+  get maxBlockInsns(): number {
+    return this.options.maxBlockInsns;
+  }
+
+  /** The front end alone, optionally with a smaller instruction limit. */
+  buildIR(pc: number, maxInsns = this.options.maxBlockInsns): IRBlock {
+    const ir = translateBlock(this.code, pc, { maxInsns });
     if (this.options.verifyIR) assertValidBlock(ir);
     return ir;
   }
 
-  translate(pc: number): TranslatedBlock {
-    const ir = this.buildIR(pc);
+  translate(pc: number, maxInsns = this.options.maxBlockInsns): TranslatedBlock {
+    const ir = this.buildIR(pc, maxInsns);
     const source = generateBlockSource(ir);
     const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), this.compile(source), source);
     if (ir.size > 0) for (let p = block.firstPage; p <= block.lastPage; p++) this.space.markCode(p);

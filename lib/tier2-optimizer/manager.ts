@@ -1,7 +1,305 @@
 import type { Emulator } from '../runtime/emulator.js';
-import type { Tier2Engine } from '../runtime/tier2-engine.js';
+import type { Dispatcher } from '../runtime/dispatcher.js';
+import type { Tier2Engine, Tier2Stats } from '../runtime/tier2-engine.js';
+import { createGuestAccess } from '../runtime/guest-access.js';
+import { GUEST_BASE } from '../runtime/layout.js';
+import { readCounter } from '../runtime/counters.js';
+import type { TranslatedBlock } from '../tier1-tcg/block.js';
+import { NetRecorder } from '../traces/net-recorder.js';
+import { formRegion } from '../traces/region-former.js';
+import { regionPages, type Region } from '../traces/region.js';
+import { TraceDirectory, type GenerationSnapshot } from '../traces/trace-directory.js';
+import { InstalledTrace } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
+import { acquirePool, releasePool, type Tier2Pool } from './pool.js';
+import { traceImports } from './runtime-imports.js';
+import type { CompileResult, CompileTask, FaultInjection } from './task.js';
+import { TraceAuditor } from './audit.js';
 
-export async function createTier2(_emu: Emulator, _options: Tier2Options): Promise<Tier2Engine | null> {
-  return null; // TODO(tier2): replaced by the worker-pool manager
+interface Request {
+  readonly id: number;
+  readonly name: string;
+  readonly head: number;
+  readonly region: Region;
+  readonly task: CompileTask;
+  readonly snapshot: GenerationSnapshot;
+  submittedAt: number;
+}
+
+/** Test hook: how the nth compile task should fail (see task.ts). */
+export type FaultPlan = (taskNumber: number) => FaultInjection | undefined;
+
+/**
+ * Tier 2 on the main thread: turns hot blocks into regions (lib/traces),
+ * sends them to the compiler pool, installs finished modules between two
+ * dispatches, and discards traces whose code changes. It never waits for a
+ * compile, except in the waitForInstall test mode.
+ */
+export class Tier2Manager implements Tier2Engine {
+  recording = false;
+  private recorder: NetRecorder | null = null;
+  readonly directory = new TraceDirectory();
+  private readonly traces: InstalledTrace[] = [];
+  private readonly tracesByPage = new Map<number, Set<InstalledTrace>>();
+  /** Heads with a trace requested, in flight, or installed. */
+  private readonly claimed = new Set<number>();
+  private readonly failedHeads = new Set<number>();
+  private readonly waiting: Request[] = [];
+  private readonly inFlight = new Set<Request>();
+  private readonly arrived: Array<{ request: Request; result: CompileResult }> = [];
+  private readonly failures: Array<{ request: Request; error: unknown }> = [];
+  private readonly latencies: number[] = [];
+  private readonly startedAt = performance.now();
+  private nextId = 0;
+  private settled: (() => void) | null = null;
+  private closed = false;
+  private readonly imports: WebAssembly.Imports;
+  private readonly auditor: TraceAuditor | null;
+  faultPlan: FaultPlan | null = null;
+  readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0 };
+  firstInstallMs: number | null = null;
+  readonly errors: string[] = [];
+
+  constructor(
+    private readonly emu: Emulator,
+    private readonly options: Tier2Options,
+    private readonly pool: Tier2Pool,
+    private readonly ownsPool: boolean,
+  ) {
+    const d = this.dispatcher;
+    d.hotThreshold = options.hotThreshold;
+    d.observer = this;
+    d.onInvalidate = (first, end) => this.invalidate(first, end);
+    this.imports = traceImports(
+      emu.space.memory, createGuestAccess(emu.space),
+      (csr, k) => readCounter(csr, d.retired + k, emu.kernel.startNs),
+      () => d.codeEpoch,
+    );
+    this.auditor = options.audit ? new TraceAuditor(emu.space, d) : null;
+  }
+
+  private get dispatcher(): Dispatcher {
+    return this.emu.dispatcher;
+  }
+
+  // --- DispatchObserver ---
+
+  onHot(block: TranslatedBlock): boolean {
+    if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || block.trace) return false;
+    if (this.options.strategy === 'net') {
+      if (this.recorder !== null) return false;
+      this.recorder = new NetRecorder(block, this.options.maxBlocks);
+      this.recording = true;
+      return false;
+    }
+    const region = formRegion(block, (pc) => this.dispatcher.cache.get(pc), {
+      maxBlocks: this.options.maxBlocks,
+      minCount: Math.max(1, Math.floor(this.options.hotThreshold / 10)),
+    });
+    this.request(block.pc, region);
+    return this.options.waitForInstall;
+  }
+
+  onExecute(block: TranslatedBlock, exit: number): boolean {
+    const rec = this.recorder!;
+    if (!rec.record(block, exit)) return false;
+    this.recording = false;
+    this.recorder = null;
+    if (!rec.head.valid) return false;
+    this.request(rec.head.pc, rec.region());
+    return this.options.waitForInstall;
+  }
+
+  onTraceEnter(): void {
+    // The recorded path would skip what the trace ran: start again later.
+    this.recording = false;
+    this.recorder = null;
+  }
+
+  // --- requests and the pool ---
+
+  private request(head: number, region: Region): void {
+    this.claimed.add(head);
+    this.counts.requested++;
+    const id = this.nextId++;
+    const name = `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`;
+    const pages = regionPages(region);
+    const snapshot = this.directory.snapshot(pages);
+    const inject = this.faultPlan?.(id);
+    const task: CompileTask = {
+      kind: 'compile', id, name, blocks: region.blocks,
+      code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
+      maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
+      optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
+      dump: this.options.dump !== null, directory: this.directory.buffer, snapshot,
+      ...(inject ? { inject } : {}),
+    };
+    this.waiting.push({ id, name, head, region, task, snapshot, submittedAt: 0 });
+    this.submitWaiting();
+  }
+
+  private submitWaiting(): void {
+    while (!this.closed && this.waiting.length > 0 && this.inFlight.size < this.options.maxInFlight) {
+      const request = this.waiting.shift()!;
+      request.submittedAt = performance.now();
+      this.inFlight.add(request);
+      const timeout = AbortSignal.timeout(this.options.compileTimeoutMs);
+      this.pool.compile(request.task, timeout).then(
+        (result) => this.arrived.push({ request, result }),
+        (error: unknown) => this.failures.push({ request, error }),
+      ).finally(() => {
+        this.inFlight.delete(request);
+        this.submitWaiting();
+        this.notifySettled();
+      });
+    }
+  }
+
+  private notifySettled(): void {
+    if (this.settled && this.inFlight.size === 0 && this.waiting.length === 0) {
+      const s = this.settled;
+      this.settled = null;
+      s();
+    }
+  }
+
+  pendingWork(): Promise<void> | null {
+    if (!this.options.waitForInstall || (this.inFlight.size === 0 && this.waiting.length === 0)) return null;
+    return new Promise((resolve) => {
+      this.settled = resolve;
+    });
+  }
+
+  // --- installing ---
+
+  poll(): void {
+    while (this.failures.length > 0) {
+      const { request, error } = this.failures.shift()!;
+      this.fail(request, describeError(error));
+    }
+    while (this.arrived.length > 0) {
+      const { request, result } = this.arrived.shift()!;
+      this.install(request, result);
+    }
+  }
+
+  private fail(request: Request, why: string): void {
+    this.counts.failed++;
+    this.failedHeads.add(request.head);
+    this.claimed.delete(request.head);
+    if (this.errors.length < 100) this.errors.push(`${request.name}: ${why}`);
+  }
+
+  private install(request: Request, result: CompileResult): void {
+    if (result.status === 'stale' || !this.directory.isCurrent(request.snapshot)) {
+      if (result.status === 'compiled') this.counts.compiled++;
+      this.counts.staleDropped++;
+      this.claimed.delete(request.head);
+      return;
+    }
+    this.counts.compiled++;
+    this.latencies.push(performance.now() - request.submittedAt);
+    let run: (fuel: number) => number;
+    try {
+      const instance = new WebAssembly.Instance(result.module, this.imports);
+      run = instance.exports['run'] as (fuel: number) => number;
+      if (typeof run !== 'function') throw new Error('the module has no run export');
+    } catch (e) {
+      this.fail(request, `cannot instantiate: ${(e as Error).message}`);
+      return;
+    }
+    const head = this.dispatcher.cache.get(request.head);
+    if (!head || !head.valid) {
+      this.counts.staleDropped++;
+      this.claimed.delete(request.head);
+      return;
+    }
+    const pages = request.snapshot.pages;
+    const trace = new InstalledTrace(request.id, request.name, request.head, result.exits, run, pages, request.region.blocks.length);
+    if (!this.directory.install(trace.headPc, trace.id)) {
+      this.fail(request, 'the trace directory is full');
+      return;
+    }
+    if (this.auditor) this.auditor.wrap(trace);
+    this.traces[trace.id] = trace;
+    for (const p of pages) {
+      let set = this.tracesByPage.get(p);
+      if (!set) this.tracesByPage.set(p, (set = new Set()));
+      set.add(trace);
+    }
+    head.trace = trace;
+    this.counts.installed++;
+    this.firstInstallMs ??= performance.now() - this.startedAt;
+    if (result.dump !== undefined) this.options.dump?.(request.name, result.dump);
+    this.emu.emit('trace-installed', {
+      headPc: trace.headPc, name: trace.name, blocks: trace.blockCount, compileMs: performance.now() - request.submittedAt,
+    });
+  }
+
+  /** Code on pages [first, end) changed: traces there are dropped, and
+   *  compiles in flight from those pages will be found stale. */
+  private invalidate(first: number, end: number): void {
+    this.directory.bump(first, end);
+    const victims = new Set<InstalledTrace>();
+    if (end === Infinity) for (const t of this.traces) if (t?.valid) victims.add(t);
+    for (let p = first; p < end && p < first + (1 << 20); p++) {
+      const set = this.tracesByPage.get(p);
+      if (set) for (const t of set) victims.add(t);
+      if (end === Infinity) break;
+    }
+    for (const t of victims) {
+      if (!t.valid) continue;
+      t.valid = false;
+      this.counts.invalidated++;
+      this.directory.remove(t.headPc);
+      this.claimed.delete(t.headPc);
+      for (const p of t.pages) this.tracesByPage.get(p)?.delete(t);
+      const head = this.dispatcher.cache.get(t.headPc);
+      if (head && head.trace === t) head.trace = null;
+    }
+  }
+
+  stats(): Tier2Stats {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const pct = (q: number): number | null => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
+    const d = this.dispatcher;
+    return {
+      ...this.counts,
+      compileMsMedian: pct(0.5),
+      compileMsP95: pct(0.95),
+      firstInstallMs: this.firstInstallMs,
+      instructions: d.retiredInTraces,
+      share: d.retired > 0 ? d.retiredInTraces / d.retired : 0,
+      ...(this.auditor ? { auditedEntries: this.auditor.audited, auditMismatches: this.auditor.mismatches } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiting.length = 0;
+    this.poll();
+    if (this.ownsPool) await releasePool(this.pool);
+  }
+}
+
+export async function createTier2(emu: Emulator, options: Tier2Options): Promise<Tier2Engine> {
+  if (options.pool) return new Tier2Manager(emu, options, options.pool, false);
+  return new Tier2Manager(emu, options, acquirePool(options.workers), true);
+}
+
+
+/** Errors from workers may be Errors, aborted signals or plain values. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { name?: unknown; message?: unknown };
+    if (typeof e.message === 'string') return `${String(e.name ?? 'error')}: ${e.message}`;
+    try {
+      return JSON.stringify(error);
+    } catch {
+      return Object.prototype.toString.call(error);
+    }
+  }
+  return String(error);
 }

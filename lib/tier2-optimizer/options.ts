@@ -1,6 +1,7 @@
 import { OptionError } from '../errors.js';
 import { DEFAULT_HOT_THRESHOLD } from '../profile/hotness.js';
 import { availableParallelism } from 'node:os';
+import type { Tier2Pool } from './pool.js';
 
 export type TraceStrategy = 'net' | 'region';
 
@@ -29,6 +30,10 @@ export interface Tier2Options {
   readonly audit: boolean;
   /** Receives each trace's IR and binaryen text (the dump option). */
   readonly dump: ((name: string, text: string) => void) | null;
+  /** A compiler pool to use instead of the process-wide shared one (keep
+   *  one alive across many runs to skip the warm-up); `workers` is then
+   *  the pool's. */
+  readonly pool: Tier2Pool | null;
 }
 
 export const DEFAULT_TIER2: Tier2Options = {
@@ -44,6 +49,7 @@ export const DEFAULT_TIER2: Tier2Options = {
   waitForInstall: false,
   audit: false,
   dump: null,
+  pool: null,
 };
 
 /** The numeric tunables, with their bounds (shared by the CLI, the API and

@@ -1,0 +1,328 @@
+import binaryen from 'binaryen';
+import type { DispatchExit } from '../runtime/dispatcher.js';
+import type { BinaryOp, Condition, IRBlock, Op, Value } from '../ir/types.js';
+import { GUEST_BASE, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE } from '../runtime/layout.js';
+import { SIGNALS } from '../runtime/signals.js';
+import type { RegionBlock } from '../traces/region.js';
+
+/**
+ * Tier-2 back end: lowers a region's IR blocks to one WebAssembly function
+ * with binaryen, in the style of AssemblyScript's code generator.
+ *
+ *   run(fuel: i32) -> exit index
+ *
+ * Guest registers live in wasm locals: loaded from the state block at
+ * entry, stored back (those the region writes) in the one epilogue every
+ * exit goes through. Control flow inside the region is handed to binaryen's
+ * Relooper, so loops stay loops; loop headers check the instruction budget
+ * (`fuel`) so a long-running loop still returns to the dispatcher. Guest
+ * memory is the imported shared memory, addressed as `offset=GUEST_BASE`
+ * after the same page-table check tier 1 makes; faults call an import that
+ * throws the GuestFault.
+ */
+
+const i32 = binaryen.i32;
+const none = binaryen.none;
+
+/** Imports every trace module takes (see runtime-imports.ts). */
+export const IMPORTS = {
+  readCounter: 'read_counter',
+  storeSlow: 'store_slow',
+  fault: 'fault',
+} as const;
+
+// Local layout.
+const FUEL = 0;
+const ICOUNT = 1;
+const LABEL = 2;
+const ADDR = 3;
+const VAL = 4;
+const E1 = 5;
+const E2 = 6;
+const REG0 = 6; // x_r is local REG0 + r, r in 1..31
+const TEMP0 = REG0 + 32;
+
+/** Exit 0: continue at the pc in the state block (indirect jumps leaving
+ *  the region, budget exhausted at a loop header, code overwritten). */
+export const RESUME_EXIT = 0;
+
+const STATE_PC = STATE.PC * 4;
+
+export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[]): DispatchExit[] {
+  const exits: DispatchExit[] = [{ kind: 'indirect' }];
+  const exitKeys = new Map<string, number>([['resume', RESUME_EXIT]]);
+  const exitIndex = (e: DispatchExit): number => {
+    const key = JSON.stringify(e);
+    let i = exitKeys.get(key);
+    if (i === undefined) {
+      i = exits.length;
+      exits.push(e);
+      exitKeys.set(key, i);
+    }
+    return i;
+  };
+
+  // Registers the region reads and writes (a write needs the register
+  // loaded too: an exit taken before the write stores it back unchanged).
+  const regsRead = new Set<number>();
+  const regsWritten = new Set<number>();
+  let maxTemps = 0;
+  for (const ir of irs) {
+    maxTemps = Math.max(maxTemps, ir.tempCount);
+    for (const op of ir.ops) {
+      if (op.op === 'getreg') regsRead.add(op.reg);
+      else if (op.op === 'setreg') regsWritten.add(op.reg);
+    }
+  }
+  const written = [...regsWritten].sort((a, b) => a - b);
+
+  const get = (i: number): binaryen.ExpressionRef => m.local.get(i, i32);
+  const set = (i: number, e: binaryen.ExpressionRef): binaryen.ExpressionRef => m.local.set(i, e);
+  const c = (n: number): binaryen.ExpressionRef => m.i32.const(n | 0);
+  const val = (v: Value): binaryen.ExpressionRef => (v.kind === 'const' ? c(v.value) : get(TEMP0 + v.id));
+  const pageEntry = (addr: binaryen.ExpressionRef): binaryen.ExpressionRef =>
+    m.i32.load8_u(PAGE_TABLE_OFFSET, 1, m.i32.shr_u(addr, c(PAGE_SHIFT)));
+  const raise = (signal: keyof typeof SIGNALS, pc: number): binaryen.ExpressionRef =>
+    m.block(null, [m.call(IMPORTS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR)], none), m.unreachable()]);
+  /** Every exit returns from where it is, after the epilogue: registers
+   *  written back, retired instructions recorded. (Returning, rather than
+   *  branching to one shared epilogue, is what the Relooper expects of a
+   *  block without successors.) */
+  const leave = (index: number, before: binaryen.ExpressionRef[] = []): binaryen.ExpressionRef => m.block(null, [
+    ...before,
+    ...written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r))),
+    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
+    m.return(c(index)),
+  ]);
+  /** Leaves through RESUME_EXIT continuing at `pc`, not counting the
+   *  block's last `uncount` instructions (they did not run). */
+  const resumeAt = (pc: number, uncount: number): binaryen.ExpressionRef => leave(RESUME_EXIT, [
+    ...(uncount > 0 ? [set(ICOUNT, m.i32.sub(get(ICOUNT), c(uncount)))] : []),
+    m.i32.store(STATE_PC, 4, c(0), c(pc)),
+  ]);
+
+  const binary = (kind: BinaryOp, a: Value, b: Value): binaryen.ExpressionRef => {
+    const A = (): binaryen.ExpressionRef => val(a);
+    const B = (): binaryen.ExpressionRef => val(b);
+    const wide = (signedA: boolean, signedB: boolean): binaryen.ExpressionRef => m.i32.wrap(m.i64.shr_u(
+      m.i64.mul(signedA ? m.i64.extend_s(A()) : m.i64.extend_u(A()), signedB ? m.i64.extend_s(B()) : m.i64.extend_u(B())),
+      m.i64.const(32n)));
+    const bIsZero = (): binaryen.ExpressionRef => m.i32.eqz(B());
+    switch (kind) {
+      case 'add': return m.i32.add(A(), B());
+      case 'sub': return m.i32.sub(A(), B());
+      case 'and': return m.i32.and(A(), B());
+      case 'or': return m.i32.or(A(), B());
+      case 'xor': return m.i32.xor(A(), B());
+      case 'shl': return m.i32.shl(A(), B());
+      case 'shr': return m.i32.shr_u(A(), B());
+      case 'sar': return m.i32.shr_s(A(), B());
+      case 'mul': return m.i32.mul(A(), B());
+      case 'mulhu': return wide(false, false);
+      case 'mulhs': return wide(true, true);
+      case 'mulhsu': return wide(true, false);
+      // RISC-V division never traps; wasm's does, so the special cases come first.
+      case 'divs':
+        return m.if(bIsZero(), c(-1),
+          m.if(m.i32.and(m.i32.eq(A(), c(-0x80000000)), m.i32.eq(B(), c(-1))), A(), m.i32.div_s(A(), B())));
+      case 'divu': return m.if(bIsZero(), c(-1), m.i32.div_u(A(), B()));
+      case 'rems': return m.if(bIsZero(), A(), m.i32.rem_s(A(), B()));
+      case 'remu': return m.if(bIsZero(), A(), m.i32.rem_u(A(), B()));
+    }
+  };
+
+  const compare = (cond: Condition, a: Value, b: Value): binaryen.ExpressionRef => {
+    const A = val(a), B = val(b);
+    switch (cond) {
+      case 'eq': return m.i32.eq(A, B);
+      case 'ne': return m.i32.ne(A, B);
+      case 'lt': return m.i32.lt_s(A, B);
+      case 'ge': return m.i32.ge_s(A, B);
+      case 'ltu': return m.i32.lt_u(A, B);
+      case 'geu': return m.i32.ge_u(A, B);
+    }
+  };
+
+  /** Lowers one block's ops; `n` is its instruction count. */
+  const lowerOps = (ir: IRBlock): binaryen.ExpressionRef[] => {
+    const out: binaryen.ExpressionRef[] = [];
+    const n = ir.insnCount;
+    let insnPc = ir.pc, insnSize = 4, insnIndex = 0;
+    const checkAligned = (aligned: boolean): void => {
+      if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc)));
+    };
+    for (const op of ir.ops) {
+      switch (op.op) {
+        case 'insn':
+          insnPc = op.pc; insnSize = op.size; insnIndex = op.index;
+          break;
+        case 'getreg':
+          out.push(set(TEMP0 + op.dst.id, get(REG0 + op.reg)));
+          break;
+        case 'setreg':
+          out.push(set(REG0 + op.reg, val(op.src)));
+          break;
+        case 'getstate':
+          out.push(set(TEMP0 + op.dst.id, m.i32.load(STATE.RESERVATION * 4, 4, c(0))));
+          break;
+        case 'setstate':
+          out.push(m.i32.store(STATE.RESERVATION * 4, 4, c(0), val(op.src)));
+          break;
+        case 'binary':
+          out.push(set(TEMP0 + op.dst.id, binary(op.kind, op.a, op.b)));
+          break;
+        case 'setcond':
+          out.push(set(TEMP0 + op.dst.id, compare(op.cond, op.a, op.b)));
+          break;
+        case 'select':
+          out.push(set(TEMP0 + op.dst.id, m.select(m.i32.ne(val(op.test), c(0)), val(op.ifTrue), val(op.ifFalse))));
+          break;
+        case 'load': {
+          out.push(set(ADDR, val(op.addr)));
+          checkAligned(op.aligned);
+          const readable = op.size === 1 ? pageEntry(get(ADDR))
+            : m.i32.and(pageEntry(get(ADDR)), pageEntry(m.i32.add(get(ADDR), c(op.size - 1))));
+          out.push(m.if(m.i32.eqz(m.i32.and(readable, c(PERM.READ))), raise('SIGSEGV', insnPc)));
+          const load = op.size === 4 ? m.i32.load(GUEST_BASE, 1, get(ADDR))
+            : op.size === 2 ? (op.signed ? m.i32.load16_s : m.i32.load16_u)(GUEST_BASE, 1, get(ADDR))
+            : (op.signed ? m.i32.load8_s : m.i32.load8_u)(GUEST_BASE, 1, get(ADDR));
+          out.push(set(TEMP0 + op.dst.id, load));
+          break;
+        }
+        case 'store': {
+          out.push(set(ADDR, val(op.addr)), set(VAL, val(op.src)));
+          checkAligned(op.aligned);
+          // Fast when every page is writable and none holds translated code.
+          out.push(set(E1, pageEntry(get(ADDR))));
+          const flags = op.size === 1 ? m.i32.and(get(E1), c(PERM.WRITE | PERM.CODE))
+            : m.block(null, [
+                set(E2, pageEntry(m.i32.add(get(ADDR), c(op.size - 1)))),
+                m.i32.or(m.i32.and(m.i32.and(get(E1), get(E2)), c(PERM.WRITE)),
+                  m.i32.and(m.i32.or(get(E1), get(E2)), c(PERM.CODE))),
+              ], i32);
+          const store = op.size === 4 ? m.i32.store(GUEST_BASE, 1, get(ADDR), get(VAL))
+            : op.size === 2 ? m.i32.store16(GUEST_BASE, 1, get(ADDR), get(VAL))
+            : m.i32.store8(GUEST_BASE, 1, get(ADDR), get(VAL));
+          // The slow path stores (or throws SIGSEGV); if it discarded
+          // translated code, this trace may be stale: leave after the store.
+          const slow = m.if(m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], i32),
+            resumeAt((insnPc + insnSize) >>> 0, n - insnIndex - 1));
+          out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
+          break;
+        }
+        case 'call': {
+          // read_counter(csr, instructions this trace run retired before this one)
+          const [csr, before] = op.args as [Value, Value];
+          const retired = m.i32.add(m.i32.sub(get(ICOUNT), c(n)), val(before));
+          const call = m.call(IMPORTS.readCounter, [val(csr), retired], i32);
+          out.push(op.dst ? set(TEMP0 + op.dst.id, call) : m.drop(call));
+          break;
+        }
+      }
+    }
+    return out;
+  };
+
+  // Loop headers: targets of back edges (found by DFS), where the budget is checked.
+  const internal = (b: RegionBlock): number[] => [
+    ...b.successors.filter((s): s is number => s !== null), ...b.indirectTargets.map(([, i]) => i),
+  ];
+  const headers = new Set<number>();
+  const state = new Array<0 | 1 | 2>(region.length).fill(0);
+  const dfs = (i: number): void => {
+    state[i] = 1;
+    for (const s of internal(region[i]!)) {
+      if (state[s] === 1) headers.add(s);
+      else if (state[s] === 0) dfs(s);
+    }
+    state[i] = 2;
+  };
+  dfs(0);
+
+  const relooper = new binaryen.Relooper(m);
+  const exitBlocks = new Map<number, binaryen.RelooperBlockRef>();
+  const exitBlock = (e: DispatchExit): binaryen.RelooperBlockRef => {
+    const index = exitIndex(e);
+    let rb = exitBlocks.get(index);
+    if (rb === undefined) {
+      rb = relooper.addBlock(leave(index));
+      exitBlocks.set(index, rb);
+    }
+    return rb;
+  };
+
+  const blocks = irs.map((ir, i) => {
+    const code: binaryen.ExpressionRef[] = [];
+    if (headers.has(i)) code.push(m.if(m.i32.ge_s(get(ICOUNT), get(FUEL)), resumeAt(ir.pc, 0)));
+    code.push(set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount))));
+    code.push(...lowerOps(ir));
+    return relooper.addBlock(m.block(null, code));
+  });
+
+  irs.forEach((ir, i) => {
+    const from = blocks[i]!;
+    const seenTargets = new Set<binaryen.RelooperBlockRef>();
+    const branch = (to: binaryen.RelooperBlockRef, cond: binaryen.ExpressionRef, code: binaryen.ExpressionRef): void => {
+      if (seenTargets.has(to)) throw new Error(`block ${i}: duplicate branch`);
+      seenTargets.add(to);
+      relooper.addBranch(from, to, cond, code);
+    };
+    const rb = region[i]!;
+    const t = ir.term;
+    const dest = (exitNo: number, target: number): binaryen.RelooperBlockRef => {
+      const s = rb.successors[exitNo];
+      return s !== null && s !== undefined ? blocks[s]! : exitBlock({ kind: 'direct', target });
+    };
+    switch (t.kind) {
+      case 'goto':
+        branch(dest(0, t.target), 0, 0);
+        break;
+      case 'branch': {
+        const taken = dest(1, t.taken);
+        const fall = dest(0, t.fallthrough);
+        if (taken !== fall) branch(taken, compare(t.cond, t.a, t.b), 0);
+        branch(fall, 0, 0);
+        break;
+      }
+      case 'jump_indirect': {
+        const seen = new Set<number>();
+        for (const [pc, idx] of rb.indirectTargets) {
+          if (seen.has(idx)) continue;
+          seen.add(idx);
+          branch(blocks[idx]!, m.i32.eq(val(t.target), c(pc)), 0);
+        }
+        branch(exitBlock({ kind: 'indirect' }), 0, m.i32.store(STATE_PC, 4, c(0), val(t.target)));
+        break;
+      }
+      case 'syscall':
+        branch(exitBlock({ kind: 'syscall', pc: t.pc, next: t.next }), 0, 0);
+        break;
+      case 'fence_i':
+        branch(exitBlock({ kind: 'fence_i', pc: t.pc, next: t.next }), 0, 0);
+        break;
+      case 'trap':
+        branch(exitBlock({ kind: 'trap', signal: t.signal, pc: t.pc, addr: t.addr }), 0, 0);
+        break;
+    }
+  });
+
+  const body = relooper.renderAndDispose(blocks[0]!, LABEL);
+  const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
+  const prologue = used.map((r) => set(REG0 + r, m.i32.load(r * 4, 4, c(0))));
+  const vars = new Array<number>(TEMP0 - 1 + maxTemps).fill(i32);
+  // Every path ends in a return; the trailing unreachable types the body.
+  m.addFunction('run', binaryen.createType([i32]), i32, vars, m.block(null, [...prologue, body, m.unreachable()], i32));
+  m.addFunctionExport('run', 'run');
+  return exits;
+}
+
+/** Declares the shared memory and the runtime imports. */
+export function declareImports(m: binaryen.Module): void {
+  m.setFeatures(binaryen.Features.MVP | binaryen.Features.Atomics | binaryen.Features.SignExt |
+    binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory);
+  m.setMemory(MEMORY_PAGES, MEMORY_PAGES, null, [], true, false, 'mem');
+  m.addMemoryImport('mem', 'env', 'memory', true);
+  m.addFunctionImport(IMPORTS.readCounter, 'env', IMPORTS.readCounter, binaryen.createType([i32, i32]), i32);
+  m.addFunctionImport(IMPORTS.storeSlow, 'env', IMPORTS.storeSlow, binaryen.createType([i32, i32, i32, i32]), i32);
+  m.addFunctionImport(IMPORTS.fault, 'env', IMPORTS.fault, binaryen.createType([i32, i32, i32]), none);
+}

@@ -1,0 +1,56 @@
+import { Piscina } from 'piscina';
+import type { CompileResult, CompileTask, WorkerTask } from './task.js';
+
+/**
+ * The tier-2 compiler pool: piscina worker threads that stay alive and warm
+ * (binaryen loaded) for as long as an emulator uses them. Emulators in one
+ * process share a pool per worker count, reference-counted, so that the
+ * last one to finish shuts the threads down and the process can exit.
+ */
+export class Tier2Pool {
+  private readonly piscina: Piscina;
+  readonly ready: Promise<void>;
+
+  constructor(readonly workers: number) {
+    this.piscina = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+      maxQueue: 'auto',
+    });
+    // Warm every thread: each one runs a task that makes it load binaryen.
+    this.ready = Promise.all(Array.from({ length: workers }, () => this.piscina.run({ kind: 'warmup' } satisfies WorkerTask)))
+      .then(() => undefined, () => undefined);
+  }
+
+  compile(task: CompileTask, signal: AbortSignal): Promise<CompileResult> {
+    return this.piscina.run(task, { signal }) as Promise<CompileResult>;
+  }
+
+  get queued(): number {
+    return this.piscina.queueSize;
+  }
+
+  /** Stops the worker threads (tasks still running fail). */
+  close(): Promise<void> {
+    return this.piscina.destroy();
+  }
+}
+
+const shared = new Map<number, { pool: Tier2Pool; users: number }>();
+
+export function acquirePool(workers: number): Tier2Pool {
+  let entry = shared.get(workers);
+  if (!entry) shared.set(workers, (entry = { pool: new Tier2Pool(workers), users: 0 }));
+  entry.users++;
+  return entry.pool;
+}
+
+export async function releasePool(pool: Tier2Pool): Promise<void> {
+  const entry = shared.get(pool.workers);
+  if (!entry || entry.pool !== pool) return;
+  if (--entry.users > 0) return;
+  shared.delete(pool.workers);
+  await pool.close();
+}

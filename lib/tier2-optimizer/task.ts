@@ -1,0 +1,48 @@
+import type { DispatchExit } from '../runtime/dispatcher.js';
+import type { GenerationSnapshot } from '../traces/trace-directory.js';
+import type { RegionBlock } from '../traces/region.js';
+
+/**
+ * What crosses the thread boundary. A task carries plain data only (the
+ * region's shape, its code bytes, the generations they were read at, and
+ * the directory's SharedArrayBuffer); the worker re-decodes the code with
+ * the tier-1 front end, so both tiers start from the same IR.
+ */
+export interface CompileTask {
+  readonly kind: 'compile';
+  readonly id: number;
+  /** e.g. "region-00010a2c-7": names dumps and errors. */
+  readonly name: string;
+  readonly blocks: readonly RegionBlock[];
+  /** The guest code of each block, in block order. */
+  readonly code: readonly Uint8Array[];
+  readonly maxBlockInsns: number;
+  readonly optimizeLevel: number;
+  readonly shrinkLevel: number;
+  readonly dump: boolean;
+  readonly directory: SharedArrayBuffer;
+  readonly snapshot: GenerationSnapshot;
+  /** Test hook: make the worker fail in a chosen way. */
+  readonly inject?: FaultInjection;
+}
+
+export type FaultInjection = 'throw' | 'invalid-module' | 'hang' | 'crash';
+
+export interface WarmupTask {
+  readonly kind: 'warmup';
+}
+
+export type WorkerTask = CompileTask | WarmupTask;
+
+export type CompileResult =
+  | {
+      readonly status: 'compiled';
+      readonly module: WebAssembly.Module;
+      readonly exits: readonly DispatchExit[];
+      readonly wasmBytes: number;
+      readonly workerMs: number;
+      /** IR and WebAssembly text, when the task asked for a dump. */
+      readonly dump?: string;
+    }
+  /** The code changed while the task waited; nothing was compiled. */
+  | { readonly status: 'stale' };
