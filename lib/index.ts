@@ -9,10 +9,10 @@ import { Emulator, type RunResult } from './runtime/emulator.js';
 import type { RunOptions } from './runtime/options.js';
 
 export { Emulator, LIMIT_EXIT_CODE } from './runtime/emulator.js';
-export type { RunResult, RunStats, RunStatus, FaultInfo, EmulatorEvents } from './runtime/emulator.js';
+export type { RunResult, RunStats, RunStatus, FaultInfo, EmulatorEvents, ProgressSample } from './runtime/emulator.js';
 export type { RunOptions } from './runtime/options.js';
 export type { Tier2Stats } from './runtime/tier2-engine.js';
-export { DEFAULT_TIER2, type Tier2Options, type TraceStrategy } from './tier2-optimizer/options.js';
+export { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options, type Tier2Tunable, type TraceStrategy } from './tier2-optimizer/options.js';
 export { Tier2Pool } from './tier2-optimizer/pool.js';
 export type { MountSpec } from './runtime/vfs/mounts.js';
 export { HyemuError, ElfError, OptionError, type HyemuErrorCode } from './errors.js';

@@ -77,7 +77,19 @@ export const LIMIT_EXIT_CODE = 124;
 const SLICE_INSNS = 200_000;
 const YIELD_EVERY_MS = 10;
 
+/** A sample of a running guest (the 'progress' event). */
+export interface ProgressSample {
+  /** Milliseconds since the run started. */
+  readonly timeMs: number;
+  /** Guest instructions retired so far, and of those, in tier 2. */
+  readonly instructions: number;
+  readonly tier2Instructions: number;
+  readonly tracesInstalled: number;
+}
+
 export interface EmulatorEvents {
+  /** Emitted every `progressIntervalMs` while the guest runs, and at the end. */
+  progress: [sample: ProgressSample];
   /** A tier-2 trace was installed: its head pc, name, size and compile latency. */
   'trace-installed': [info: { headPc: number; name: string; blocks: number; compileMs: number }];
 }
@@ -190,12 +202,24 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const timer = deadline !== Infinity ? setTimeout(onAbort, deadline - start) : null;
     this.kernel.abortSignal = stop.signal;
     let limit: string | null = null;
+    const interval = o.progressIntervalMs !== undefined ? positiveInt('progressIntervalMs', o.progressIntervalMs) : Infinity;
+    let nextSample = start + interval;
+    const sample = (now: number): void => {
+      this.emit('progress', {
+        timeMs: now - start, instructions: this.dispatcher.retired, tier2Instructions: this.dispatcher.retiredInTraces,
+        tracesInstalled: this.tier2?.stats().installed ?? 0,
+      });
+    };
     try {
       let lastYield = start;
       const d = this.dispatcher;
       while (this.kernel.termination === null) {
         if (o.signal?.aborted) throw abortError(o.signal);
         const now = performance.now();
+        if (now >= nextSample) {
+          sample(now);
+          nextSample = now + interval;
+        }
         if (now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
         if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
         const tier2Work = this.tier2?.pendingWork();
@@ -221,7 +245,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.kernel.fds.closeAll();
       await this.tier2?.close();
     }
-    return this.result(limit, performance.now() - start);
+    const end = performance.now();
+    if (interval !== Infinity) sample(end);
+    return this.result(limit, end - start);
   }
 
   /** Lets I/O, timers, the abort signal and tier-2 results through. */

@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly maxBlockInsns?: number;
   /** Verify the IR of every translated block (slower; for testing). */
   readonly verifyIR?: boolean;
+  /** Emit a 'progress' event about this often (milliseconds) while running. */
+  readonly progressIntervalMs?: number;
 }
 
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
