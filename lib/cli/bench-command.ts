@@ -1,4 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { HyemuError, OptionError } from '../errors.js';
+import { runBench } from '../bench/harness.js';
+import { selectKernels, userKernel, type Kernel } from '../bench/kernels.js';
+import { resultsTable, sweepTable } from '../bench/markdown.js';
+import { writeReport } from '../bench/output.js';
+import { buildReport } from '../bench/report.js';
+import { KernelCheckError } from '../bench/runners.js';
+import { parseSweeps } from '../bench/sweep.js';
+import { benchProgress } from './bench-progress.js';
+import { collect, parseCount } from './main.js';
+import { tier2Flags, tier2FromFlags, type Tier2Flags } from './tier2-flags.js';
+import { createTraceDumper } from './trace-dump.js';
 
-/** `hyemu bench` (added with the bench harness). */
-export function addBenchCommand(_program: Command, _setExit: (code: number) => void): void {}
+interface BenchFlags extends Tier2Flags {
+  repeat: number;
+  out: string;
+  sweep: string[];
+  kernels?: string;
+  args?: string;
+  warmupKernel?: string;
+  qemu: boolean;
+  native: boolean;
+  quiet?: boolean;
+}
+
+/** The kernels to run: the ELFs named, and/or the bundled ones picked with --kernels (all by default). */
+function chooseKernels(elfs: readonly string[], flags: BenchFlags): Kernel[] {
+  const args = flags.args?.trim().split(/\s+/).filter((a) => a !== '');
+  const bundled = elfs.length === 0 || flags.kernels !== undefined ? selectKernels(flags.kernels) : [];
+  const kernels: Kernel[] = bundled.map((k) => (args ? { ...k, args } : k));
+  const taken = new Set(kernels.map((k) => k.name));
+  for (const elf of elfs) {
+    const k = userKernel(elf, args ?? [], taken);
+    taken.add(k.name);
+    kernels.push(k);
+  }
+  return kernels;
+}
+
+/** `hyemu bench [ELF...]`: tier 1 vs hybrid vs qemu-riscv32 vs native, with sweeps and a report folder. */
+export function addBenchCommand(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('bench')
+    .description('benchmark the bundled kernels (or your ELFs): tier 1 alone, hybrid, qemu-riscv32 and native; writes a report')
+    .argument('[elf...]', 'rv32 ELF programs to benchmark instead of the bundled kernels')
+    .option('--repeat <N>', 'runs of each kernel in each mode; medians are reported', parseCount, 3)
+    .option('--out <DIR>', 'folder for report.md, report.json and the SVG charts', './bench-report')
+    .option('--sweep <TUNABLE=V1,V2,...>', 'also run hybrid with each value of a tier-2 tunable (repeatable)', collect, [])
+    .option('--kernels <NAMES>', 'bundled kernels to run, comma-separated (default: all)')
+    .option('--args <ARGS>', "arguments for every kernel, split at spaces (default: a bundled kernel's own, none for an ELF)")
+    .option('--warmup-kernel <NAME>', 'the kernel whose warm-up is charted (default: the first)')
+    .option('--no-qemu', 'leave out the qemu-riscv32 column')
+    .option('--no-native', 'leave out the native (host cc -O2) column')
+    .option('--quiet', 'no progress bar or notes on stderr');
+  tier2Flags(cmd);
+  cmd.action(async (elfs: string[], flags: BenchFlags) => {
+    const fromFlags = tier2FromFlags(flags, createTraceDumper(flags.dumpTraces));
+    if (fromFlags === false) throw new OptionError('--no-tier2 does not apply to bench: tier 1 alone is always measured');
+    const tier2 = fromFlags === true ? {} : fromFlags;
+    const sweeps = parseSweeps(flags.sweep);
+    const kernels = chooseKernels(elfs, flags);
+    const warmupKernel = flags.warmupKernel ?? kernels[0]!.name;
+    if (!kernels.some((k) => k.name === warmupKernel)) {
+      throw new OptionError(`--warmup-kernel: "${warmupKernel}" is not among the kernels run (${kernels.map((k) => k.name).join(', ')})`);
+    }
+    const out = path.resolve(flags.out);
+    try {
+      fs.mkdirSync(out, { recursive: true });
+    } catch (e) {
+      throw new HyemuError('BAD_OPTION', `--out ${flags.out}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+
+    const progress = benchProgress(flags.quiet ?? false);
+    let results;
+    try {
+      results = await runBench({
+        kernels, repeat: flags.repeat, tier2, sweeps, qemu: flags.qemu, native: flags.native, warmupKernel,
+        onRun: progress.update,
+      });
+    } catch (e) {
+      progress.stop();
+      if (!(e instanceof KernelCheckError)) throw e;
+      process.stderr.write(`hyemu: ${e.message}\n`);
+      setExit(1);
+      return;
+    }
+    progress.stop();
+
+    const report = buildReport(results);
+    const files = await writeReport(out, report);
+    process.stdout.write(`${resultsTable(report)}\n`);
+    for (const s of report.sweeps) process.stdout.write(`\n${s.tunable}:\n${sweepTable(s)}\n`);
+    if (!flags.quiet) {
+      for (const [name, c] of Object.entries(report.columns)) if (c.skipped) process.stderr.write(`hyemu bench: no ${name} column: ${c.skipped}\n`);
+      process.stderr.write(`hyemu bench: wrote ${files.map((f) => path.basename(f)).join(', ')} to ${out}\n`);
+    }
+    setExit(0);
+  });
+}

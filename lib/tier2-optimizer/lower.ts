@@ -48,6 +48,21 @@ export const RESUME_EXIT = 0;
 
 const STATE_PC = STATE.PC * 4;
 
+/**
+ * A full-width i32.load. binaryen.js creates these with the `signed` flag
+ * set, and OptimizeInstructions trusts that flag when it folds
+ * i64.extend_i32_u(i32.load) into one i64 load (binaryen PR #4307): the
+ * fold then yields i64.load32_s, a sign extension where a zero extension
+ * was asked for (seen with binaryen 132 on mulhu of a loaded value).
+ * Clearing the flag keeps the fold correct.
+ */
+function load32(m: binaryen.Module, offset: number, align: number, ptr: binaryen.ExpressionRef): binaryen.ExpressionRef {
+  const load = m.i32.load(offset, align, ptr);
+  // binaryen.Load (the expression-info setters) is not in the typings.
+  (binaryen as unknown as { Load: { setSigned(e: binaryen.ExpressionRef, s: boolean): void } }).Load.setSigned(load, false);
+  return load;
+}
+
 export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[]): DispatchExit[] {
   const exits: DispatchExit[] = [{ kind: 'indirect' }];
   const exitKeys = new Map<string, number>([['resume', RESUME_EXIT]]);
@@ -163,7 +178,7 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
           out.push(set(REG0 + op.reg, val(op.src)));
           break;
         case 'getstate':
-          out.push(set(TEMP0 + op.dst.id, m.i32.load(STATE.RESERVATION * 4, 4, c(0))));
+          out.push(set(TEMP0 + op.dst.id, load32(m, STATE.RESERVATION * 4, 4, c(0))));
           break;
         case 'setstate':
           out.push(m.i32.store(STATE.RESERVATION * 4, 4, c(0), val(op.src)));
@@ -183,7 +198,7 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
           const readable = op.size === 1 ? pageEntry(get(ADDR))
             : m.i32.and(pageEntry(get(ADDR)), pageEntry(m.i32.add(get(ADDR), c(op.size - 1))));
           out.push(m.if(m.i32.eqz(m.i32.and(readable, c(PERM.READ))), raise('SIGSEGV', insnPc)));
-          const load = op.size === 4 ? m.i32.load(GUEST_BASE, 1, get(ADDR))
+          const load = op.size === 4 ? load32(m, GUEST_BASE, 1, get(ADDR))
             : op.size === 2 ? (op.signed ? m.i32.load16_s : m.i32.load16_u)(GUEST_BASE, 1, get(ADDR))
             : (op.signed ? m.i32.load8_s : m.i32.load8_u)(GUEST_BASE, 1, get(ADDR));
           out.push(set(TEMP0 + op.dst.id, load));
@@ -308,7 +323,7 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
 
   const body = relooper.renderAndDispose(blocks[0]!, LABEL);
   const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
-  const prologue = used.map((r) => set(REG0 + r, m.i32.load(r * 4, 4, c(0))));
+  const prologue = used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0))));
   const vars = new Array<number>(TEMP0 - 1 + maxTemps).fill(i32);
   // Every path ends in a return; the trailing unreachable types the body.
   m.addFunction('run', binaryen.createType([i32]), i32, vars, m.block(null, [...prologue, body, m.unreachable()], i32));

@@ -1,0 +1,102 @@
+import type { BenchReport, ModeTimes, SweepResult } from './report.js';
+
+/** The chart files report.md links to (relative to it). */
+export interface ChartFiles {
+  readonly speedup: string;
+  readonly warmup: string | null;
+  /** Tunable -> file. */
+  readonly sweeps: Readonly<Record<string, string>>;
+}
+
+const number = (n: number, digits: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** Three significant figures or so, never hiding the integer part. */
+const sig = (n: number): string => number(n, n >= 100 ? 0 : n >= 10 ? 1 : 2);
+const ms = (t: ModeTimes): string => `${sig(t.medianMs)} (${sig(t.minMs)}–${sig(t.maxMs)})`;
+const times = (x: number | null): string => (x === null ? '–' : `${sig(x)}×`);
+const mips = (t: ModeTimes | null): string => (t?.mips == null ? '–' : number(t.mips, t.mips >= 100 ? 0 : 1));
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, rightFrom = 1): string {
+  const align = header.map((_, i) => (i < rightFrom ? '---' : '--:'));
+  return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** The main table: times (median and min–max), guest MIPS, and the ratios. */
+export function resultsTable(r: BenchReport): string {
+  const qemu = r.columns.qemu.skipped === null;
+  const native = r.columns.native.skipped === null;
+  const header = [
+    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid ms', ...(qemu ? ['qemu ms'] : []), ...(native ? ['native ms'] : []),
+    'tier 1 MIPS', 'hybrid MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
+    'hybrid speedup over tier 1', ...(qemu ? ['hybrid time ÷ qemu'] : []), ...(native ? ['hybrid time ÷ native'] : []),
+  ];
+  const rows = r.kernels.map((k) => [
+    k.name, `${number(k.instructions / 1e6, 1)} M`, ms(k.tier1), ms(k.hybrid),
+    ...(qemu ? [k.qemu ? ms(k.qemu) : '–'] : []), ...(native ? [k.native ? ms(k.native) : '–'] : []),
+    mips(k.tier1), mips(k.hybrid), ...(qemu ? [mips(k.qemu)] : []), `${number(k.hybrid.tier2Share * 100, 0)} %`,
+    times(k.speedupOverTier1), ...(qemu ? [times(k.hybridToQemu)] : []), ...(native ? [times(k.hybridToNative)] : []),
+  ]);
+  const blanks = (n: number): string[] => Array<string>(n).fill('');
+  rows.push([
+    '**geometric mean**', ...blanks(3 + (qemu ? 1 : 0) + (native ? 1 : 0) + 3 + (qemu ? 1 : 0)),
+    `**${times(r.geomean.speedupOverTier1)}**`, ...(qemu ? [`**${times(r.geomean.hybridToQemu)}**`] : []),
+    ...(native ? [`**${times(r.geomean.hybridToNative)}**`] : []),
+  ]);
+  return table(header, rows);
+}
+
+/** A sweep's table: per kernel and value, the median time and the speedup over tier 1. */
+export function sweepTable(s: SweepResult): string {
+  const mark = (v: string): string => (v === s.baseline ? `${v} (default)` : v);
+  const rows = s.kernels.map((k) => [k.name, ...k.points.map((p) => `${sig(p.medianMs)} ms, ${times(p.speedupOverTier1)}`)]);
+  rows.push(['**geometric mean speedup**', ...s.geomean.map((g) => `**${times(g.speedupOverTier1)}**`)]);
+  return table([`kernel \\ ${s.tunable}`, ...s.values.map(mark)], rows);
+}
+
+/** report.md: the tables, the charts and how the numbers were taken. */
+export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
+  const out: string[] = [];
+  const skipped = (name: string, c: { skipped: string | null }): string[] =>
+    c.skipped === null ? [] : [`- No ${name} column: ${c.skipped}.`];
+  out.push(
+    '# hyemu benchmark report', '',
+    `hyemu ${r.hyemu}, Node.js ${r.host.node}, ${r.host.cpu} (${r.host.cpus} threads), ${r.host.platform}/${r.host.arch}, ${r.date.slice(0, 10)}.`, '',
+    `Times are milliseconds of guest run time: the median of ${r.method.repeat} run(s), with the min–max spread in brackets. `
+      + 'MIPS is guest (rv32) instructions per microsecond at the median time. The speedup is tier 1 time ÷ hybrid time (higher is better); '
+      + 'the last columns divide the hybrid time by the other one (lower is better).', '',
+    resultsTable(r), '',
+    `![Speedup over tier 1 alone](${charts.speedup})`, '',
+  );
+  if (r.warmup && charts.warmup) {
+    const first = r.warmup.hybrid.installs[0];
+    out.push(
+      '## Warm-up', '',
+      `Guest MIPS of \`${r.warmup.kernel}\` over time, sampled every ${r.warmup.intervalMs} ms, for tier 1 alone and for hybrid; `
+        + `the grey lines mark trace installs (${r.warmup.hybrid.installs.length} in this run`
+        + `${first ? `, the first at ${sig(first.timeMs)} ms` : ''}).`, '',
+      `![Warm-up of ${r.warmup.kernel}](${charts.warmup})`, '',
+    );
+  }
+  for (const s of r.sweeps) {
+    out.push(
+      `## Sweep: ${s.tunable}`, '',
+      `Hybrid mode with \`${s.tunable}\` set to each value (the rest as in the main table); each cell is the median time and the speedup over tier 1.`, '',
+      sweepTable(s), '',
+    );
+    if (charts.sweeps[s.tunable]) out.push(`![${s.tunable} sweep](${charts.sweeps[s.tunable]})`, '');
+  }
+  const settings = Object.entries(r.hybrid).map(([k, v]) => `${k} ${v}`).join(', ');
+  out.push(
+    '## How this was measured', '',
+    `- Modes: **tier 1** is the JavaScript template JIT alone (\`tier2: false\`); **hybrid** adds tier 2 (${settings}).`,
+    `- ${r.method.pool[0]!.toUpperCase()}${r.method.pool.slice(1)}.`,
+    `- Order: ${r.method.order}.`,
+    `- Timing: ${r.method.timing}.`,
+    `- qemu-riscv32: ${r.columns.qemu.version ?? 'not used'}; native: the same C sources built with \`cc -O2\` (${r.columns.native.version ?? 'not used'}).`,
+    ...skipped('qemu-riscv32', r.columns.qemu),
+    ...skipped('native', r.columns.native),
+    '- Every run checks the exit code: a kernel exits non-zero when its own checks fail, and that fails the bench.',
+    '- `report.json` holds every number here, with each run\'s time.', '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options } from '../tier2-optimizer/options.js';
+import { sweepVariant, type BenchResults } from './harness.js';
+import { packageRoot } from './kernels.js';
+import type { Measurement, Timeline } from './runners.js';
+import { geomean, median, summarize } from './stats.js';
+
+/** One mode's times for a kernel: median and spread in ms, and guest MIPS at the median. */
+export interface ModeTimes {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly samplesMs: readonly number[];
+  /** null where the guest instruction count is unknown (native runs another ISA). */
+  readonly mips: number | null;
+}
+
+export interface KernelResult {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly description?: string;
+  /** Guest instructions of one run (the median of the hyemu runs; they agree). */
+  readonly instructions: number;
+  readonly tier1: ModeTimes;
+  readonly hybrid: ModeTimes & {
+    /** Share of guest instructions run in tier 2, traces installed, first install (medians). */
+    readonly tier2Share: number;
+    readonly tracesInstalled: number;
+    readonly firstInstallMs: number | null;
+  };
+  readonly qemu: ModeTimes | null;
+  readonly native: ModeTimes | null;
+  /** Tier 1 time ÷ hybrid time (higher: hybrid is faster). */
+  readonly speedupOverTier1: number;
+  /** Hybrid time ÷ qemu-riscv32 time, and ÷ native time (lower: hybrid is closer). */
+  readonly hybridToQemu: number | null;
+  readonly hybridToNative: number | null;
+}
+
+export interface SweepResult {
+  readonly tunable: string;
+  /** The hybrid mode's own value of the tunable (the main table's). */
+  readonly baseline: string;
+  readonly values: readonly string[];
+  readonly kernels: ReadonlyArray<{
+    readonly name: string;
+    readonly points: ReadonlyArray<ModeTimes & { readonly value: string; readonly speedupOverTier1: number }>;
+  }>;
+  /** Geometric mean over the kernels of the speedup over tier 1, per value. */
+  readonly geomean: ReadonlyArray<{ readonly value: string; readonly speedupOverTier1: number }>;
+}
+
+/** report.json: everything the Markdown and the charts show, for machines. */
+export interface BenchReport {
+  readonly schema: 'hyemu-bench/1';
+  readonly hyemu: string;
+  readonly date: string;
+  readonly host: { readonly node: string; readonly platform: string; readonly arch: string; readonly cpu: string; readonly cpus: number };
+  readonly method: {
+    readonly repeat: number;
+    readonly order: string;
+    readonly timing: string;
+    readonly pool: string;
+  };
+  /** The hybrid mode's tier-2 settings. */
+  readonly hybrid: Record<string, number | string | boolean>;
+  readonly columns: {
+    readonly qemu: { readonly version: string | null; readonly skipped: string | null };
+    readonly native: { readonly version: string | null; readonly skipped: string | null };
+  };
+  readonly kernels: readonly KernelResult[];
+  readonly geomean: {
+    readonly speedupOverTier1: number | null;
+    readonly hybridToQemu: number | null;
+    readonly hybridToNative: number | null;
+  };
+  readonly sweeps: readonly SweepResult[];
+  readonly warmup: {
+    readonly kernel: string;
+    readonly intervalMs: number;
+    readonly tier1: Timeline;
+    readonly hybrid: Timeline;
+  } | null;
+}
+
+function times(ms: readonly Measurement[], instructions: number | null): ModeTimes {
+  const s = summarize(ms.map((m) => m.timeMs));
+  return {
+    medianMs: s.median, minMs: s.min, maxMs: s.max, samplesMs: s.samples,
+    mips: instructions !== null && s.median > 0 ? instructions / s.median / 1000 : null,
+  };
+}
+
+const ratio = (a: number, b: ModeTimes | null): number | null => (b && b.medianMs > 0 ? a / b.medianMs : null);
+const nonNull = <T>(values: ReadonlyArray<T | null>): T[] => values.filter((v): v is T => v !== null);
+
+/** The hybrid settings worth printing: every tunable and the strategy, not the hooks. */
+function hybridSettings(tier2: Partial<Tier2Options>, workers: number): Record<string, number | string | boolean> {
+  const o = { ...DEFAULT_TIER2, ...tier2 };
+  const out: Record<string, number | string | boolean> = { strategy: o.strategy };
+  for (const name of Object.keys(TIER2_TUNABLES) as Array<keyof typeof TIER2_TUNABLES>) out[name] = o[name];
+  out['workers'] = workers;
+  if (o.waitForInstall) out['waitForInstall'] = true;
+  if (o.audit) out['audit'] = true;
+  return out;
+}
+
+/** Turns the raw measurements into the report (medians, spreads, ratios). */
+export function buildReport(r: BenchResults): BenchReport {
+  const kernels = r.config.kernels.map((k): KernelResult => {
+    const runs = r.runs.get(k.name)!;
+    const tier1Runs = runs.get('tier1')!;
+    const hybridRuns = runs.get('hybrid')!;
+    const instructions = median([...tier1Runs, ...hybridRuns].map((m) => m.instructions!));
+    const tier1 = times(tier1Runs, instructions);
+    const hybrid = times(hybridRuns, instructions);
+    const qemu = runs.has('qemu') ? times(runs.get('qemu')!, instructions) : null;
+    const native = runs.has('native') ? times(runs.get('native')!, null) : null;
+    const firstInstalls = nonNull(hybridRuns.map((m) => m.tier2?.firstInstallMs ?? null));
+    return {
+      name: k.name, args: k.args, ...(k.description ? { description: k.description } : {}),
+      instructions, tier1, qemu, native,
+      hybrid: {
+        ...hybrid,
+        tier2Share: median(hybridRuns.map((m) => m.tier2?.share ?? 0)),
+        tracesInstalled: median(hybridRuns.map((m) => m.tier2?.installed ?? 0)),
+        firstInstallMs: firstInstalls.length > 0 ? median(firstInstalls) : null,
+      },
+      speedupOverTier1: tier1.medianMs / hybrid.medianMs,
+      hybridToQemu: ratio(hybrid.medianMs, qemu),
+      hybridToNative: ratio(hybrid.medianMs, native),
+    };
+  });
+
+  const sweeps = r.config.sweeps.map((sweep): SweepResult => {
+    const values = sweep.points.map((p) => p.label);
+    const rows = kernels.map((k) => ({
+      name: k.name,
+      points: sweep.points.map((p) => {
+        const t = times(r.runs.get(k.name)!.get(sweepVariant(sweep, p.label))!, k.instructions);
+        return { value: p.label, ...t, speedupOverTier1: k.tier1.medianMs / t.medianMs };
+      }),
+    }));
+    return {
+      tunable: sweep.tunable,
+      baseline: String(hybridSettings(r.config.tier2, r.workers)[sweep.tunable]),
+      values,
+      kernels: rows,
+      geomean: values.map((value, i) => ({ value, speedupOverTier1: geomean(rows.map((row) => row.points[i]!.speedupOverTier1))! })),
+    };
+  });
+
+  const cpus = os.cpus();
+  return {
+    schema: 'hyemu-bench/1',
+    hyemu: (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version,
+    date: r.startedAt,
+    host: { node: process.version, platform: os.platform(), arch: os.arch(), cpu: cpus[0]?.model.trim() ?? 'unknown', cpus: os.availableParallelism() },
+    method: {
+      repeat: r.config.repeat,
+      order: 'interleaved: each repetition runs every kernel once in every mode, the order of modes rotating between repetitions',
+      timing: "hyemu modes: the emulator's own run time, from the start of the guest to its exit (RunStats.wallTimeMs); "
+        + 'qemu-riscv32 and native: wall time of the process, from spawn to exit (includes process start-up)',
+      pool: `hybrid runs share one tier-2 compiler pool of ${r.workers} worker thread(s), started and warmed before the first run and kept for the whole bench, as an embedder would`,
+    },
+    hybrid: hybridSettings(r.config.tier2, r.workers),
+    columns: { qemu: r.qemu, native: r.native },
+    kernels,
+    geomean: {
+      speedupOverTier1: geomean(kernels.map((k) => k.speedupOverTier1)),
+      hybridToQemu: kernels.every((k) => k.hybridToQemu !== null) ? geomean(nonNull(kernels.map((k) => k.hybridToQemu))) : null,
+      hybridToNative: kernels.every((k) => k.hybridToNative !== null) ? geomean(nonNull(kernels.map((k) => k.hybridToNative))) : null,
+    },
+    sweeps,
+    warmup: r.warmup,
+  };
+}

@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { Emulator } from '../runtime/emulator.js';
+import type { Tier2Stats } from '../runtime/tier2-engine.js';
+import type { Tier2Options } from '../tier2-optimizer/options.js';
+import type { Kernel } from './kernels.js';
+
+/** One timed run of a kernel. */
+export interface Measurement {
+  /** Guest run time: the emulator's own start-to-exit time for hyemu, the
+   *  process's wall time (spawn to exit) for qemu-riscv32 and native. */
+  readonly timeMs: number;
+  /** Guest instructions retired (hyemu modes only). */
+  readonly instructions: number | null;
+  readonly tier2: Tier2Stats | null;
+}
+
+/** MIPS over time and trace installs of one run (the warm-up chart). */
+export interface Timeline {
+  /** Guest MIPS between two consecutive progress samples, at the later one's time. */
+  readonly samples: ReadonlyArray<{ readonly timeMs: number; readonly mips: number }>;
+  readonly installs: ReadonlyArray<{ readonly timeMs: number; readonly name: string }>;
+}
+
+/** A kernel's own check failed (or it crashed) in some mode: the bench's exit code 1. */
+export class KernelCheckError extends Error {
+  constructor(kernel: Kernel, mode: string, detail: string) {
+    super(`${kernel.name} failed its own check under ${mode}: ${detail}`);
+    this.name = 'KernelCheckError';
+  }
+}
+
+/** The last non-empty line of a kernel's output (its verdict). */
+const lastLine = (out: string): string => out.trim().split('\n').at(-1)?.trim() || 'no output';
+
+/**
+ * Runs a kernel in hyemu; `tier2: false` is tier 1 alone. With `timelineMs`
+ * it also samples the run's progress that often, for the warm-up chart.
+ */
+export async function runHyemu(
+  kernel: Kernel, mode: string, tier2: false | Partial<Tier2Options>, timelineMs?: number,
+): Promise<Measurement & { readonly timeline?: Timeline }> {
+  const emulator = await Emulator.create(kernel.elf, {
+    args: kernel.args, tier2, ...(timelineMs !== undefined ? { progressIntervalMs: timelineMs } : {}),
+  });
+  const timeline = timelineMs !== undefined ? recordTimeline(emulator) : undefined;
+  const result = await emulator.run();
+  if (result.status !== 'exited' || result.exitCode !== 0) {
+    throw new KernelCheckError(kernel, mode, result.message ?? `exit ${result.exitCode}: ${lastLine(result.stdout?.toString() ?? '')}`);
+  }
+  return {
+    timeMs: result.stats.wallTimeMs, instructions: result.stats.instructions, tier2: result.stats.tier2,
+    ...(timeline ? { timeline } : {}),
+  };
+}
+
+/** Collects an emulator's progress samples as MIPS per interval, and its trace installs. */
+function recordTimeline(emulator: Emulator): Timeline {
+  const samples: Array<{ timeMs: number; mips: number }> = [];
+  const installs: Array<{ timeMs: number; name: string }> = [];
+  let last = { timeMs: 0, instructions: 0 };
+  emulator.on('progress', (s) => {
+    const dt = s.timeMs - last.timeMs;
+    if (dt > 0) samples.push({ timeMs: s.timeMs, mips: (s.instructions - last.instructions) / dt / 1000 });
+    last = s;
+  });
+  // 'trace-installed' carries no time; the latest progress sample's time
+  // would lag by up to an interval, so read the clock against the run's
+  // start, which run() takes synchronously when it is called (right after this).
+  const start = performance.now();
+  emulator.on('trace-installed', (t) => installs.push({ timeMs: performance.now() - start, name: t.name }));
+  return { samples, installs };
+}
+
+/** Runs `command kernel-args...` as a child process with an empty environment (`env -i`). */
+export function runProcess(kernel: Kernel, mode: string, command: readonly string[]): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('env', ['-i', ...command, ...kernel.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const start = performance.now();
+    let end = 0;
+    const out: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => out.push(b));
+    child.on('error', (e) => reject(new KernelCheckError(kernel, mode, `cannot start ${command[0]}: ${e.message}`)));
+    child.on('exit', () => { end = performance.now(); });
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve({ timeMs: end - start, instructions: null, tier2: null });
+      const how = signal ? `killed by ${signal}` : `exit ${code}`;
+      reject(new KernelCheckError(kernel, mode, `${how}: ${lastLine(Buffer.concat(out).toString())}`));
+    });
+  });
+}
+
+/** The first line of `qemu-riscv32 --version`, or null when it is not installed. */
+export function qemuVersion(binary = 'qemu-riscv32'): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code === 0 ? text.split('\n')[0]!.trim() : null));
+  });
+}

@@ -1,0 +1,96 @@
+import t from 'tap';
+import { Emulator, Tier2Pool } from '../lib/index.js';
+import { compileTask } from '../lib/tier2-optimizer/compile.js';
+import { traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
+import { createGuestAccess } from '../lib/runtime/guest-access.js';
+import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
+import { TraceDirectory } from '../lib/traces/trace-directory.js';
+import type { CompileTask } from '../lib/tier2-optimizer/task.js';
+import { DATA_ADDR, DATA_SIZE, randomProgram } from './helpers/random-program.js';
+
+// Randomly generated programs give the same final registers and memory in
+// both tiers. Fixed seeds here; `npm run fuzz:tiers` runs many more
+// (HYEMU_RANDOM_SEEDS=n).
+const SEEDS = Number(process.env['HYEMU_RANDOM_SEEDS'] ?? 12);
+const FIRST_SEED = Number(process.env['HYEMU_RANDOM_FIRST_SEED'] ?? 1);
+
+interface Final {
+  readonly regs: number[];
+  readonly data: string;
+  readonly retired?: number;
+}
+
+function capture(emu: Emulator): Final {
+  const s = emu.space.state;
+  const data = Buffer.from(emu.space.bytes.slice(GUEST_BASE + DATA_ADDR, GUEST_BASE + DATA_ADDR + DATA_SIZE)).toString('hex');
+  return { regs: [...s.slice(1, 32), s[STATE.RESERVATION]!], data };
+}
+
+const pool = new Tier2Pool(1);
+t.teardown(() => pool.close());
+
+// Looping programs through the whole emulator: tier 1 alone versus tier 2
+// forced on from the second execution (the loop, and the function it calls,
+// run as wasm), under both trace strategies.
+t.test('looping programs: tier 1 = tier 2', async (t) => {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    const prog = randomProgram(seed, 'loop', 40 + (seed % 5) * 20);
+    const runWith = async (tier2: false | object): Promise<Final & { exit: number; share: number; installed: number }> => {
+      const emu = await Emulator.create(prog.elf, { tier2: tier2 === false ? false : { ...tier2, pool } });
+      const r = await emu.run();
+      const s = r.stats.tier2;
+      return { ...capture(emu), retired: emu.dispatcher.retired, exit: r.exitCode, share: s?.share ?? 0, installed: s?.installed ?? 0 };
+    };
+    const ref = await runWith(false);
+    t.equal(ref.exit, 133, `seed ${seed}: ends at its ebreak (SIGTRAP)`);
+    for (const strategy of ['region', 'net'] as const) {
+      const got = await runWith({ strategy, hotThreshold: 2, waitForInstall: true });
+      t.ok(got.installed > 0, `seed ${seed} ${strategy}: traces installed`);
+      // A region takes the whole loop; a NET trace follows one recorded path.
+      if (strategy === 'region') t.ok(got.share > 0.5, `seed ${seed}: tier 2 ran ${(got.share * 100).toFixed(0)}% of instructions`);
+      t.same({ ...got, share: 0, installed: 0 }, { ...ref, share: 0, installed: 0 }, `seed ${seed} ${strategy}: same registers, memory, instret`);
+    }
+  }
+});
+
+// Straight-line code, block by block: the tier-1 function and the tier-2
+// module of the same block, run from the same state, at two binaryen
+// optimization levels.
+t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    const prog = randomProgram(1000 + seed, 'straight', 120);
+    const emu = await Emulator.create(prog.elf, { tier2: false, maxBlockInsns: 1024 });
+    const d = emu.dispatcher;
+    const entry = emu.program.entry;
+    const before = { state: emu.space.state.slice(), data: emu.space.bytes.slice(GUEST_BASE + DATA_ADDR, GUEST_BASE + DATA_ADDR + DATA_SIZE) };
+    const restore = (): void => {
+      emu.space.state.set(before.state);
+      emu.space.bytes.set(before.data, GUEST_BASE + DATA_ADDR);
+    };
+
+    const block = d.lookup(entry);
+    t.equal(block.exits[0]?.kind, 'trap', `seed ${seed}: one block ending at the ebreak`);
+    block.run();
+    const ref = capture(emu);
+
+    for (const optimizeLevel of [0, 2]) {
+      restore();
+      const directory = new TraceDirectory();
+      const task: CompileTask = {
+        kind: 'compile', id: seed, name: `straight-${seed}`,
+        blocks: [{ pc: block.pc, size: block.size, insnCount: block.insnCount, successors: [null], indirectTargets: [] }],
+        code: [emu.space.bytes.slice(GUEST_BASE + block.pc, GUEST_BASE + block.pc + block.size)],
+        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false,
+        directory: directory.buffer, snapshot: directory.snapshot([]),
+      };
+      const result = compileTask(task);
+      if (result.status !== 'compiled') throw new Error('unexpected stale result');
+      const imports = traceImports(emu.space.memory, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
+      const run = new WebAssembly.Instance(result.module, imports).exports['run'] as (fuel: number) => number;
+      const exit = run(1e9);
+      t.equal(result.exits[exit]?.kind, 'trap', `seed ${seed} O${optimizeLevel}: leaves through the ebreak`);
+      t.equal(emu.space.state[STATE.EXIT_INSNS], block.insnCount, `seed ${seed} O${optimizeLevel}: retired count`);
+      t.same(capture(emu), ref, `seed ${seed} O${optimizeLevel}: same registers and memory (${prog.bodyLength} random insns)`);
+    }
+  }
+});
