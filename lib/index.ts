@@ -13,7 +13,7 @@ export type { RunResult, RunStats, RunStatus, FaultInfo, EmulatorEvents, Progres
 export type { RunOptions } from './runtime/options.js';
 export type { Tier2Stats } from './runtime/tier2-engine.js';
 export { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options, type Tier2Tunable, type TraceStrategy } from './tier2-optimizer/options.js';
-export { Tier2Pool } from './tier2-optimizer/pool.js';
+export { Tier2Pool, type CompilerPool } from './tier2-optimizer/pool.js';
 export type { MountSpec } from './runtime/vfs/mounts.js';
 export { HyemuError, ElfError, OptionError, type HyemuErrorCode } from './errors.js';
 

@@ -11,9 +11,9 @@ import { regionPages, type Region } from '../traces/region.js';
 import { TraceDirectory, type GenerationSnapshot } from '../traces/trace-directory.js';
 import { InstalledTrace } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
-import { acquirePool, releasePool, type Tier2Pool } from './pool.js';
+import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
 import { traceImports } from './runtime-imports.js';
-import type { CompileResult, CompileTask, FaultInjection } from './task.js';
+import type { CompileResult, CompileTask } from './task.js';
 import { TraceAuditor } from './audit.js';
 
 interface Request {
@@ -25,9 +25,6 @@ interface Request {
   readonly snapshot: GenerationSnapshot;
   submittedAt: number;
 }
-
-/** Test hook: how the nth compile task should fail (see task.ts). */
-export type FaultPlan = (taskNumber: number) => FaultInjection | undefined;
 
 /**
  * Tier 2 on the main thread: turns hot blocks into regions (lib/traces),
@@ -55,7 +52,6 @@ export class Tier2Manager implements Tier2Engine {
   private closed = false;
   private readonly imports: WebAssembly.Imports;
   private readonly auditor: TraceAuditor | null;
-  faultPlan: FaultPlan | null = null;
   readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0 };
   firstInstallMs: number | null = null;
   readonly errors: string[] = [];
@@ -63,7 +59,7 @@ export class Tier2Manager implements Tier2Engine {
   constructor(
     private readonly emu: Emulator,
     private readonly options: Tier2Options,
-    private readonly pool: Tier2Pool,
+    private readonly pool: CompilerPool,
     private readonly ownsPool: boolean,
   ) {
     const d = this.dispatcher;
@@ -125,7 +121,7 @@ export class Tier2Manager implements Tier2Engine {
     const name = `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`;
     const pages = regionPages(region);
     const snapshot = this.directory.snapshot(pages);
-    const inject = this.faultPlan?.(id);
+    const inject = this.options.faultInjection?.(id);
     const task: CompileTask = {
       kind: 'compile', id, name, blocks: region.blocks,
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
@@ -144,7 +140,9 @@ export class Tier2Manager implements Tier2Engine {
       request.submittedAt = performance.now();
       this.inFlight.add(request);
       const timeout = AbortSignal.timeout(this.options.compileTimeoutMs);
-      this.pool.compile(request.task, timeout).then(
+      // Through a promise, so that a pool that throws (shut down) fails the
+      // task instead of the dispatcher that asked for it.
+      Promise.resolve().then(() => this.pool.compile(request.task, timeout)).then(
         (result) => this.arrived.push({ request, result }),
         (error: unknown) => this.failures.push({ request, error }),
       ).finally(() => {
@@ -279,7 +277,7 @@ export class Tier2Manager implements Tier2Engine {
     this.closed = true;
     this.waiting.length = 0;
     this.poll();
-    if (this.ownsPool) await releasePool(this.pool);
+    if (this.ownsPool) await releasePool(this.pool as Tier2Pool);
   }
 }
 

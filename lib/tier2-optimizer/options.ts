@@ -1,7 +1,8 @@
 import { OptionError } from '../errors.js';
 import { DEFAULT_HOT_THRESHOLD } from '../profile/hotness.js';
 import { availableParallelism } from 'node:os';
-import type { Tier2Pool } from './pool.js';
+import type { CompilerPool } from './pool.js';
+import type { FaultInjection } from './task.js';
 
 export type TraceStrategy = 'net' | 'region';
 
@@ -33,7 +34,9 @@ export interface Tier2Options {
   /** A compiler pool to use instead of the process-wide shared one (keep
    *  one alive across many runs to skip the warm-up); `workers` is then
    *  the pool's. */
-  readonly pool: Tier2Pool | null;
+  readonly pool: CompilerPool | null;
+  /** Testing only: make compile task n (0, 1, ...) fail in a chosen way. */
+  readonly faultInjection: ((taskNumber: number) => FaultInjection | undefined) | null;
 }
 
 export const DEFAULT_TIER2: Tier2Options = {
@@ -50,6 +53,7 @@ export const DEFAULT_TIER2: Tier2Options = {
   audit: false,
   dump: null,
   pool: null,
+  faultInjection: null,
 };
 
 /** The numeric tunables, with their bounds (shared by the CLI, the API and

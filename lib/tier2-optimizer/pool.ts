@@ -1,13 +1,19 @@
 import { Piscina } from 'piscina';
 import type { CompileResult, CompileTask, WorkerTask } from './task.js';
 
+/** What tier 2 needs from a compiler pool. */
+export interface CompilerPool {
+  compile(task: CompileTask, signal: AbortSignal): Promise<CompileResult>;
+  close(): Promise<void>;
+}
+
 /**
  * The tier-2 compiler pool: piscina worker threads that stay alive and warm
  * (binaryen loaded) for as long as an emulator uses them. Emulators in one
  * process share a pool per worker count, reference-counted, so that the
  * last one to finish shuts the threads down and the process can exit.
  */
-export class Tier2Pool {
+export class Tier2Pool implements CompilerPool {
   private readonly piscina: Piscina;
   readonly ready: Promise<void>;
 

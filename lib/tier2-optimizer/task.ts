@@ -26,7 +26,11 @@ export interface CompileTask {
   readonly inject?: FaultInjection;
 }
 
-export type FaultInjection = 'throw' | 'invalid-module' | 'hang' | 'crash';
+/** Test hook: 'throw' (the compiler throws), 'invalid-module' (it returns
+ *  a module that does not fit), 'hang' (it never finishes), 'crash' (the
+ *  worker thread dies), 'slow' (it takes 300 ms longer, so the guest can
+ *  change the code meanwhile). */
+export type FaultInjection = 'throw' | 'invalid-module' | 'hang' | 'crash' | 'slow';
 
 export interface WarmupTask {
   readonly kind: 'warmup';

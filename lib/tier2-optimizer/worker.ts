@@ -16,6 +16,9 @@ export default function compileInWorker(task: WorkerTask): CompileResult | 'warm
     // eslint-disable-next-line no-fallthrough
     case 'hang':
       for (;;) { /* until the pool's time limit kills this worker */ }
+    case 'slow':
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      return compileTask(task);
     case 'invalid-module':
       // A well-formed module that does not fit the trace imports.
       return {
