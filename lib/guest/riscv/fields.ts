@@ -42,7 +42,10 @@ export function compileField(spec: string): Extractor {
   const signed = segments[0]!.signed;
   return (insn: number): number => {
     let v = 0;
-    for (const s of segments) v = (v << s.len) | ((insn >>> s.pos) & ((1 << s.len) - 1));
+    for (const s of segments) {
+      const field = s.len === 32 ? insn : (insn >>> s.pos) & ((1 << s.len) - 1);
+      v = s.len === 32 ? field : (v << s.len) | field;
+    }
     if (signed && width < 32) v = (v << (32 - width)) >> (32 - width);
     return ((v << shift) + add) | 0;
   };

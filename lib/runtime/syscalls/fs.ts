@@ -57,6 +57,9 @@ function openAt(k: Kernel, dirfd: number, pathPtr: number, flags: number, mode: 
     if (writes) return access !== O.RDONLY ? -E.EISDIR : -E.EROFS;
     return k.fds.allocate(new VirtualDirectory(r.guestPath, r.children), 0, cloexec);
   }
+  // O_NOFOLLOW: a symbolic link as the last component is an error (ELOOP),
+  // never followed, not even to a place inside the mount.
+  if (flags & O.NOFOLLOW && fs.lstatSync(r.hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) return -E.ELOOP;
   const existing = fs.statSync(r.hostPath, { throwIfNoEntry: false });
   if (existing && flags & O.CREAT && flags & O.EXCL) return -E.EEXIST;
   if (r.readOnly && (writes && (existing === undefined || access !== O.RDONLY || flags & O.TRUNC))) return -E.EROFS;
