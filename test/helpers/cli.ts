@@ -1,0 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './guest.js';
+
+export interface CliOutcome {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built `hyemu` command line as a user would (stderr is not a TTY: no progress bar). */
+export function hyemu(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOutcome {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.js'), ...args], {
+    cwd: ROOT, env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
