@@ -223,7 +223,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         if (now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
         if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
         const tier2Work = this.tier2?.pendingWork();
-        if (tier2Work) await tier2Work;
+        if (tier2Work) await Promise.race([tier2Work, aborted(stop.signal)]);
         this.tier2?.poll();
         const suspension = d.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
         if (suspension) {
@@ -323,6 +323,14 @@ function randomBytesFrom(fill: (buf: Uint8Array) => void): Uint8Array {
   const b = new Uint8Array(16);
   fill(b);
   return b;
+}
+
+/** Settles when `signal` aborts (stops waits in the run loop). */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -16,6 +16,8 @@ export interface CompilerPool {
 export class Tier2Pool implements CompilerPool {
   private readonly piscina: Piscina;
   readonly ready: Promise<void>;
+  /** The last pool-level error piscina reported, for diagnostics. */
+  lastError: string | null = null;
 
   constructor(readonly workers: number) {
     this.piscina = new Piscina({
@@ -24,6 +26,12 @@ export class Tier2Pool implements CompilerPool {
       maxThreads: workers,
       idleTimeout: 60_000,
       maxQueue: 'auto',
+    });
+    // piscina reports pool-level trouble (a worker that died, a result for a
+    // task it no longer tracks after a shutdown) as 'error' events; the
+    // tasks concerned already failed, so these must not crash the host.
+    this.piscina.on('error', (e: unknown) => {
+      this.lastError = e instanceof Error ? e.message : String(e);
     });
     // Warm every thread: each one runs a task that makes it load binaryen.
     this.ready = Promise.all(Array.from({ length: workers }, () => this.piscina.run({ kind: 'warmup' } satisfies WorkerTask)))
