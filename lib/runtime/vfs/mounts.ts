@@ -103,7 +103,8 @@ export class Namespace {
     for (const m of this.mounts) {
       if (m.guest.length > comps.length && comps.every((c, i) => m.guest[i] === c)) children.add(m.guest[comps.length]!);
     }
-    if (children.size > 0) return { kind: 'virtual', guestPath: normal, children: [...children].sort() };
+    // The root always exists, even with nothing mounted.
+    if (children.size > 0 || comps.length === 0) return { kind: 'virtual', guestPath: normal, children: [...children].sort() };
     return { kind: 'error', errno: -E.ENOENT };
   }
 
