@@ -154,7 +154,8 @@ t.test('a mount at / and mount sources', async (t) => {
 
   const none = new Namespace([]);
   t.ok(none.empty, 'no mounts: empty');
-  t.same(none.resolve('/'), err(E.ENOENT), 'nothing visible');
+  t.same(none.resolve('/'), { kind: 'virtual', guestPath: '/', children: [] }, 'only an empty root');
+  t.same(none.resolve('/etc'), err(E.ENOENT), 'nothing below it');
 
   t.throws(() => new Namespace([parseMountSpec(`${H('nope')}:/x`)]),
     { name: 'HyemuError', code: 'FILE_NOT_FOUND', message: /mount source .*nope does not exist/ }, 'missing source');
