@@ -2,6 +2,7 @@ import t from 'tap';
 import { Emulator, run, Tier2Pool, type CompilerPool, type RunResult } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
 import type { FaultInjection } from '../lib/tier2-optimizer/task.js';
+import { CodeGenerations } from '../lib/traces/code-generations.js';
 import { TraceDirectory } from '../lib/traces/trace-directory.js';
 import { guestElf, loadCases } from './helpers/guest.js';
 
@@ -80,21 +81,33 @@ t.test('installed traces over rewritten code are invalidated', async (t) => {
   t.ok(r.stats.tier1.blocksInvalidated > 0, 'tier-1 blocks invalidated');
 });
 
-t.test('trace directory: generations tell stale snapshots apart', async (t) => {
-  const d = new TraceDirectory();
-  const snap = d.snapshot([0x10, 0x11]);
-  t.ok(d.isCurrent(snap), 'fresh snapshot is current');
-  d.bump(0x20, 0x21);
-  t.ok(d.isCurrent(snap), 'a change to another page leaves it current');
-  d.bump(0x11, 0x12);
-  t.notOk(d.isCurrent(snap), 'a change to one of its pages makes it stale');
-  const snap2 = d.snapshot([0x10]);
-  d.bump(0, Infinity);
-  t.notOk(d.isCurrent(snap2), 'discarding all code makes every snapshot stale');
-  t.ok(d.install(0x10000, 7), 'install');
+t.test('code generations tell stale snapshots apart', async (t) => {
+  const g = new CodeGenerations();
+  const snap = g.snapshot([0x10, 0x11]);
+  t.ok(g.isCurrent(snap), 'fresh snapshot is current');
+  g.bump(0x20, 0x21);
+  t.ok(g.isCurrent(snap), 'a change to another page leaves it current');
+  g.bump(0x11, 0x12);
+  t.notOk(g.isCurrent(snap), 'a change to one of its pages makes it stale');
+  const snap2 = g.snapshot([0x10]);
+  g.bump(0, Infinity);
+  t.notOk(g.isCurrent(snap2), 'discarding all code makes every snapshot stale');
+});
+
+t.test('trace directory: pc -> trace, direct-mapped in shared memory', async (t) => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const d = new TraceDirectory(memory.buffer);
+  d.install(0x10000, 7);
   t.equal(d.lookup(0x10000), 7, 'lookup finds the installed trace');
-  t.equal(d.installed, 1, 'one installed');
-  d.remove(0x10000);
-  t.equal(d.lookup(0x10000), -1, 'removed');
-  t.equal(d.installed, 0, 'none installed');
+  t.equal(d.lookup(0x10002), -1, 'another pc is not listed');
+  t.equal(d.listed, 1);
+  d.remove(0x10000, 8);
+  t.equal(d.lookup(0x10000), 7, 'removing another trace id leaves it');
+  // 0x12000 maps to the same slot: the later install takes it.
+  d.install(0x12000, 9);
+  t.equal(d.lookup(0x12000), 9);
+  t.equal(d.lookup(0x10000), -1, 'the collided head is no longer listed');
+  d.remove(0x12000, 9);
+  t.equal(d.lookup(0x12000), -1, 'removed');
+  t.equal(d.listed, 0);
 });

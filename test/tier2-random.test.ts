@@ -2,9 +2,10 @@ import t from 'tap';
 import { Emulator, Tier2Pool } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
 import { traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
+import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from '../lib/tier2-optimizer/lower.js';
 import { createGuestAccess } from '../lib/runtime/guest-access.js';
 import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
-import { TraceDirectory } from '../lib/traces/trace-directory.js';
+import { CodeGenerations } from '../lib/traces/code-generations.js';
 import type { CompileTask } from '../lib/tier2-optimizer/task.js';
 import { DATA_ADDR, DATA_SIZE, randomProgram } from './helpers/random-program.js';
 
@@ -75,19 +76,20 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
 
     for (const optimizeLevel of [0, 2]) {
       restore();
-      const directory = new TraceDirectory();
+      const generations = new CodeGenerations();
       const task: CompileTask = {
         kind: 'compile', id: seed, name: `straight-${seed}`,
         blocks: [{ pc: block.pc, size: block.size, insnCount: block.insnCount, successors: [null], indirectTargets: [] }],
         code: [emu.space.bytes.slice(GUEST_BASE + block.pc, GUEST_BASE + block.pc + block.size)],
         maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false,
-        directory: directory.buffer, snapshot: directory.snapshot([]),
+        generations: generations.buffer, snapshot: generations.snapshot([]),
       };
       const result = compileTask(task);
       if (result.status !== 'compiled') throw new Error('unexpected stale result');
-      const imports = traceImports(emu.space.memory, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
-      const run = new WebAssembly.Instance(result.module, imports).exports['run'] as (fuel: number) => number;
-      const exit = run(1e9);
+      const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
+      const imports = traceImports(emu.space.memory, emu.space.state, table, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
+      const run = new WebAssembly.Instance(result.module, imports).exports['run'] as (fuel: number, retired: number) => number;
+      const exit = run(1e9, 0);
       t.equal(result.exits[exit]?.kind, 'trap', `seed ${seed} O${optimizeLevel}: leaves through the ebreak`);
       t.equal(emu.space.state[STATE.EXIT_INSNS], block.insnCount, `seed ${seed} O${optimizeLevel}: retired count`);
       t.same(capture(emu), ref, `seed ${seed} O${optimizeLevel}: same registers and memory (${prog.bodyLength} random insns)`);

@@ -1,6 +1,7 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BenchReport, SweepResult } from './report.js';
+import type { Timeline } from './runners.js';
 import { geomean } from './stats.js';
 
 /** Renders a Vega-Lite spec to SVG without a browser or canvas (text widths are estimated). */
@@ -60,7 +61,9 @@ export function speedupChart(r: BenchReport): Promise<string> {
         encoding: {
           x: { field: 'kernel', type: 'nominal', sort: null, title: null, axis: { labelAngle: -30 } },
           xOffset: { field: 'mode', type: 'nominal', sort: modes.map(([m]) => m) },
-          y: { field: 'speedup', type: 'quantitative', title: 'speedup over tier 1 (×)', scale: log ? { type: 'log' } : { zero: true } },
+          // Bars grow from 1 (as fast as tier 1): up for a speedup, down for a slowdown.
+          y: { field: 'speedup', type: 'quantitative', title: 'speedup over tier 1 (×)', stack: null, scale: log ? { type: 'log' } : { zero: true } },
+          y2: { datum: 1 },
           color: { field: 'mode', type: 'nominal', sort: modes.map(([m]) => m), title: null, legend: { orient: 'top' } },
         },
       },
@@ -71,10 +74,11 @@ export function speedupChart(r: BenchReport): Promise<string> {
 
 /** Guest MIPS over time of tier 1 alone and of hybrid, with a vertical line at each trace install. */
 export function warmupChart(w: NonNullable<BenchReport['warmup']>): Promise<string> {
-  const samples = [
-    ...w.tier1.samples.map((s) => ({ mode: 'tier 1', ...s })),
-    ...w.hybrid.samples.map((s) => ({ mode: 'hybrid', ...s })),
-  ];
+  // Each sample is the MIPS of the interval ending at its time: drawn as steps,
+  // the first one from time 0.
+  const series = (mode: string, t: Timeline): Array<{ mode: string; timeMs: number; mips: number }> =>
+    t.samples.length === 0 ? [] : [{ mode, timeMs: 0, mips: t.samples[0]!.mips }, ...t.samples.map((s) => ({ mode, ...s }))];
+  const samples = [...series('tier 1', w.tier1), ...series('hybrid', w.hybrid)];
   const installs = w.hybrid.installs.map((i) => ({ ...i, what: 'trace installed' }));
   return toSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -124,7 +128,7 @@ export function sweepChart(s: SweepResult): Promise<string> {
       },
       {
         data: { values: mean },
-        mark: { type: 'line', point: true, strokeWidth: 3, color: 'black' },
+        mark: { type: 'line', point: { color: 'black' }, strokeWidth: 3, color: 'black' },
         encoding: { x, y },
       },
       { mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { y: { datum: 1 } } },

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { DEFAULT_TIER2, type Tier2Options } from '../tier2-optimizer/options.js';
 import { Tier2Pool } from '../tier2-optimizer/pool.js';
 import type { Kernel } from './kernels.js';
@@ -35,6 +36,8 @@ export interface Column {
 
 export interface BenchResults {
   readonly startedAt: string;
+  /** The host's 1-minute load average before and after: other work on the machine makes times noisy. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   readonly config: BenchConfig;
   /** Worker threads of the warm pool the hybrid mode used. */
   readonly workers: number;
@@ -66,47 +69,15 @@ interface Variant {
  */
 export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
-  const qemu: Column = !config.qemu ? { version: null, skipped: 'turned off (--no-qemu)' }
-    : await qemuVersion().then((v) => ({ version: v, skipped: v ? null : 'qemu-riscv32 is not installed' }));
-  let native: NativeBuild = { binaries: new Map(), compiler: null, skipped: 'turned off (--no-native)' };
-  if (config.native) {
-    native = config.kernels.some((k) => k.source)
-      ? await buildNative(config.kernels, config.nativeCacheDir)
-      : { binaries: new Map(), compiler: null, skipped: 'only the bundled kernels have a native build' };
-  }
-
-  const pools = new Map<number, Tier2Pool>();
-  const poolFor = (workers: number): Tier2Pool => {
-    let pool = pools.get(workers);
-    if (!pool) pools.set(workers, (pool = new Tier2Pool(workers)));
-    return pool;
-  };
+  const loadAtStart = os.loadavg()[0]!;
+  const { qemu, native } = await findColumns(config);
+  const pools = new PoolSet();
   const workers = config.tier2.workers ?? DEFAULT_TIER2.workers;
   const hybrid = (extra: Partial<Tier2Options>): Partial<Tier2Options> => {
     const options = { ...config.tier2, ...extra };
-    return { ...options, pool: poolFor(options.workers ?? workers) };
+    return { ...options, pool: pools.get(options.workers ?? workers) };
   };
-
-  const all = (): boolean => true;
-  const variants: Variant[] = [
-    { id: 'tier1', label: 'tier 1', applies: all, run: (k) => runHyemu(k, 'tier 1', false) },
-    { id: 'hybrid', label: 'hybrid', applies: all, run: (k) => runHyemu(k, 'hybrid', hybrid({})) },
-  ];
-  if (qemu.version) {
-    variants.push({ id: 'qemu', label: 'qemu-riscv32', applies: all, run: (k) => runProcess(k, 'qemu-riscv32', ['qemu-riscv32', k.elf]) });
-  }
-  if (native.binaries.size > 0) {
-    variants.push({
-      id: 'native', label: 'native', applies: (k) => native.binaries.has(k.name),
-      run: (k) => runProcess(k, 'native', [native.binaries.get(k.name)!]),
-    });
-  }
-  for (const sweep of config.sweeps) {
-    for (const p of sweep.points) {
-      const label = `hybrid, ${sweep.tunable}=${p.label}`;
-      variants.push({ id: sweepVariant(sweep, p.label), label, applies: all, run: (k) => runHyemu(k, label, hybrid(p.tier2)) });
-    }
-  }
+  const variants = makeVariants(config, qemu, native, hybrid);
 
   const warmupKernel = config.kernels.find((k) => k.name === config.warmupKernel) ?? null;
   const perRep = config.kernels.reduce((n, k) => n + variants.filter((v) => v.applies(k)).length, 0);
@@ -116,9 +87,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
 
   try {
     // Start every pool up front and let its threads warm up, so that no run pays for that.
-    poolFor(workers);
-    for (const p of config.sweeps.flatMap((s) => s.points)) if (p.tier2.workers !== undefined) poolFor(p.tier2.workers);
-    await Promise.all([...pools.values()].map((p) => p.ready));
+    await pools.warm([workers, ...config.sweeps.flatMap((s) => s.points).flatMap((p) => p.tier2.workers ?? [])]);
     for (let rep = 0; rep < config.repeat; rep++) {
       for (const k of config.kernels) {
         const mine = variants.filter((v) => v.applies(k));
@@ -143,9 +112,66 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     config.onRun?.(done, total, 'done');
     return {
       startedAt, config, workers, qemu, runs, warmup,
+      loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       native: { version: native.compiler, skipped: native.skipped },
     };
   } finally {
-    await Promise.all([...pools.values()].map((p) => p.close()));
+    await pools.close();
+  }
+}
+
+/** Whether qemu-riscv32 is there, and the native builds (made now, or found in the cache). */
+async function findColumns(config: BenchConfig): Promise<{ qemu: Column; native: NativeBuild }> {
+  const qemu: Column = !config.qemu ? { version: null, skipped: 'turned off (--no-qemu)' }
+    : await qemuVersion().then((v) => ({ version: v, skipped: v ? null : 'qemu-riscv32 is not installed' }));
+  const none = (skipped: string): NativeBuild => ({ binaries: new Map(), compiler: null, skipped });
+  const native = !config.native ? none('turned off (--no-native)')
+    : !config.kernels.some((k) => k.source) ? none('only the bundled kernels have a native build')
+    : await buildNative(config.kernels, config.nativeCacheDir);
+  return { qemu, native };
+}
+
+function makeVariants(
+  config: BenchConfig, qemu: Column, native: NativeBuild, hybrid: (extra: Partial<Tier2Options>) => Partial<Tier2Options>,
+): Variant[] {
+  const all = (): boolean => true;
+  const variants: Variant[] = [
+    { id: 'tier1', label: 'tier 1', applies: all, run: (k) => runHyemu(k, 'tier 1', false) },
+    { id: 'hybrid', label: 'hybrid', applies: all, run: (k) => runHyemu(k, 'hybrid', hybrid({})) },
+  ];
+  if (qemu.version) {
+    variants.push({ id: 'qemu', label: 'qemu-riscv32', applies: all, run: (k) => runProcess(k, 'qemu-riscv32', ['qemu-riscv32', k.elf]) });
+  }
+  if (native.binaries.size > 0) {
+    variants.push({
+      id: 'native', label: 'native', applies: (k) => native.binaries.has(k.name),
+      run: (k) => runProcess(k, 'native', [native.binaries.get(k.name)!]),
+    });
+  }
+  for (const sweep of config.sweeps) {
+    for (const p of sweep.points) {
+      const label = `hybrid, ${sweep.tunable}=${p.label}`;
+      variants.push({ id: sweepVariant(sweep, p.label), label, applies: all, run: (k) => runHyemu(k, label, hybrid(p.tier2)) });
+    }
+  }
+  return variants;
+}
+
+/** The bench's tier-2 compiler pools, one per worker count (a sweep of `workers` needs several). */
+class PoolSet {
+  private readonly pools = new Map<number, Tier2Pool>();
+
+  get(workers: number): Tier2Pool {
+    let pool = this.pools.get(workers);
+    if (!pool) this.pools.set(workers, (pool = new Tier2Pool(workers)));
+    return pool;
+  }
+
+  async warm(workerCounts: readonly number[]): Promise<void> {
+    await Promise.all(workerCounts.map((n) => this.get(n).ready));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
   }
 }

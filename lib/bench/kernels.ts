@@ -59,6 +59,8 @@ export function selectKernels(names: string | undefined): Kernel[] {
   if (names === undefined) return all;
   const wanted = names.split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (wanted.length === 0) throw new OptionError('--kernels: name at least one kernel');
+  const twice = wanted.find((n, i) => wanted.indexOf(n) !== i);
+  if (twice) throw new OptionError(`--kernels: ${twice} is named twice`);
   return wanted.map((n) => {
     const k = all.find((k) => k.name === n);
     if (!k) throw new OptionError(`--kernels: no kernel "${n}"; one of ${all.map((k) => k.name).join(', ')}`);

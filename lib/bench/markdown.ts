@@ -62,8 +62,8 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     '# hyemu benchmark report', '',
     `hyemu ${r.hyemu}, Node.js ${r.host.node}, ${r.host.cpu} (${r.host.cpus} threads), ${r.host.platform}/${r.host.arch}, ${r.date.slice(0, 10)}.`, '',
     `Times are milliseconds of guest run time: the median of ${r.method.repeat} run(s), with the min–max spread in brackets. `
-      + 'MIPS is guest (rv32) instructions per microsecond at the median time. The speedup is tier 1 time ÷ hybrid time (higher is better); '
-      + 'the last columns divide the hybrid time by the other one (lower is better).', '',
+      + 'MIPS is millions of guest (rv32) instructions per second at the median time; "in tier 2" is the share of them run as WebAssembly. '
+      + 'The speedup is tier 1 time ÷ hybrid time (higher is better); the last columns divide the hybrid time by the other one (lower is better).', '',
     resultsTable(r), '',
     `![Speedup over tier 1 alone](${charts.speedup})`, '',
   );
@@ -91,6 +91,8 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     `- Modes: **tier 1** is the JavaScript template JIT alone (\`tier2: false\`); **hybrid** adds tier 2 (${settings}).`,
     `- ${r.method.pool[0]!.toUpperCase()}${r.method.pool.slice(1)}.`,
     `- Order: ${r.method.order}.`,
+    `- Machine load (1-minute average): ${number(r.host.loadAverage.start, 2)} at the start, ${number(r.host.loadAverage.end, 2)} at the end, `
+      + `on ${r.host.cpus} hardware threads; other work on the machine shows up in the spreads.`,
     `- Timing: ${r.method.timing}.`,
     `- qemu-riscv32: ${r.columns.qemu.version ?? 'not used'}; native: the same C sources built with \`cc -O2\` (${r.columns.native.version ?? 'not used'}).`,
     ...skipped('qemu-riscv32', r.columns.qemu),

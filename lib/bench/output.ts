@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { speedupChart, sweepChart, warmupChart } from './charts.js';
 import { renderMarkdown, type ChartFiles } from './markdown.js';
 import type { BenchReport } from './report.js';
 
 /** Writes report.md, report.json and the SVG charts into `dir`; returns the files written. */
 export async function writeReport(dir: string, report: BenchReport): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true });
+  // Vega takes about half a second to load: only when a report is written, not with every `hyemu` command.
+  const { speedupChart, sweepChart, warmupChart } = await import('./charts.js');
   const files = new Map<string, string>();
   const charts: ChartFiles = {
     speedup: 'speedup.svg',

@@ -57,7 +57,15 @@ export interface BenchReport {
   readonly schema: 'hyemu-bench/1';
   readonly hyemu: string;
   readonly date: string;
-  readonly host: { readonly node: string; readonly platform: string; readonly arch: string; readonly cpu: string; readonly cpus: number };
+  readonly host: {
+    readonly node: string;
+    readonly platform: string;
+    readonly arch: string;
+    readonly cpu: string;
+    readonly cpus: number;
+    /** 1-minute load average when the bench started and when it ended. */
+    readonly loadAverage: { readonly start: number; readonly end: number };
+  };
   readonly method: {
     readonly repeat: number;
     readonly order: string;
@@ -157,7 +165,10 @@ export function buildReport(r: BenchResults): BenchReport {
     schema: 'hyemu-bench/1',
     hyemu: (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version,
     date: r.startedAt,
-    host: { node: process.version, platform: os.platform(), arch: os.arch(), cpu: cpus[0]?.model.trim() ?? 'unknown', cpus: os.availableParallelism() },
+    host: {
+      node: process.version, platform: os.platform(), arch: os.arch(), cpu: cpus[0]?.model.trim() ?? 'unknown',
+      cpus: os.availableParallelism(), loadAverage: r.loadAverage,
+    },
     method: {
       repeat: r.config.repeat,
       order: 'interleaved: each repetition runs every kernel once in every mode, the order of modes rotating between repetitions',

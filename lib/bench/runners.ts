@@ -21,11 +21,19 @@ export interface Timeline {
   readonly installs: ReadonlyArray<{ readonly timeMs: number; readonly name: string }>;
 }
 
-/** A kernel's own check failed (or it crashed) in some mode: the bench's exit code 1. */
+/** A kernel's own check failed, or it crashed, in some mode: the bench's exit code 1. */
 export class KernelCheckError extends Error {
-  constructor(kernel: Kernel, mode: string, detail: string) {
-    super(`${kernel.name} failed its own check under ${mode}: ${detail}`);
+  constructor(message: string) {
+    super(message);
     this.name = 'KernelCheckError';
+  }
+
+  static exited(kernel: Kernel, mode: string, code: number, output: string): KernelCheckError {
+    return new KernelCheckError(`${kernel.name} failed its own check under ${mode} (exit ${code}): ${lastLine(output)}`);
+  }
+
+  static stopped(kernel: Kernel, mode: string, why: string): KernelCheckError {
+    return new KernelCheckError(`${kernel.name} did not finish under ${mode}: ${why}`);
   }
 }
 
@@ -44,9 +52,8 @@ export async function runHyemu(
   });
   const timeline = timelineMs !== undefined ? recordTimeline(emulator) : undefined;
   const result = await emulator.run();
-  if (result.status !== 'exited' || result.exitCode !== 0) {
-    throw new KernelCheckError(kernel, mode, result.message ?? `exit ${result.exitCode}: ${lastLine(result.stdout?.toString() ?? '')}`);
-  }
+  if (result.status !== 'exited') throw KernelCheckError.stopped(kernel, mode, (result.message ?? result.status).replace(/^hyemu: /, ''));
+  if (result.exitCode !== 0) throw KernelCheckError.exited(kernel, mode, result.exitCode, result.stdout?.toString() ?? '');
   return {
     timeMs: result.stats.wallTimeMs, instructions: result.stats.instructions, tier2: result.stats.tier2,
     ...(timeline ? { timeline } : {}),
@@ -80,12 +87,12 @@ export function runProcess(kernel: Kernel, mode: string, command: readonly strin
     const out: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => out.push(b));
-    child.on('error', (e) => reject(new KernelCheckError(kernel, mode, `cannot start ${command[0]}: ${e.message}`)));
+    child.on('error', (e) => reject(KernelCheckError.stopped(kernel, mode, `cannot start env: ${e.message}`)));
     child.on('exit', () => { end = performance.now(); });
     child.on('close', (code, signal) => {
       if (code === 0) return resolve({ timeMs: end - start, instructions: null, tier2: null });
-      const how = signal ? `killed by ${signal}` : `exit ${code}`;
-      reject(new KernelCheckError(kernel, mode, `${how}: ${lastLine(Buffer.concat(out).toString())}`));
+      if (signal) return reject(KernelCheckError.stopped(kernel, mode, `killed by ${signal}`));
+      reject(KernelCheckError.exited(kernel, mode, code ?? 1, Buffer.concat(out).toString()));
     });
   });
 }

@@ -17,7 +17,7 @@ export interface Sweep {
 }
 
 const STRATEGIES: readonly TraceStrategy[] = ['net', 'region'];
-const TUNABLES = [...Object.keys(TIER2_TUNABLES), 'strategy'] as SweepTunable[];
+export const SWEEP_TUNABLES = [...Object.keys(TIER2_TUNABLES), 'strategy'] as SweepTunable[];
 
 /** Accepts the API name (hotThreshold) and its kebab-case spelling (hot-threshold). */
 const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -27,8 +27,8 @@ export function parseSweep(spec: string): Sweep {
   const m = /^\s*([A-Za-z-]+)\s*=(.*)$/.exec(spec);
   if (!m) throw new OptionError(`bad --sweep "${spec}": want TUNABLE=V1,V2,... (for example hotThreshold=10,50,200)`);
   const tunable = camel(m[1]!) as SweepTunable;
-  if (!TUNABLES.includes(tunable)) {
-    throw new OptionError(`--sweep: unknown tunable "${m[1]}"; one of ${TUNABLES.join(', ')}`);
+  if (!SWEEP_TUNABLES.includes(tunable)) {
+    throw new OptionError(`--sweep: unknown tunable "${m[1]}"; one of ${SWEEP_TUNABLES.join(', ')}`);
   }
   const raw = m[2]!.split(',').map((v) => v.trim());
   if (raw.some((v) => v === '')) throw new OptionError(`--sweep ${tunable}: empty value in "${m[2]}"`);

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { HyemuError, OptionError } from '../errors.js';
+import { OptionError } from '../errors.js';
 import { runBench } from '../bench/harness.js';
 import { selectKernels, userKernel, type Kernel } from '../bench/kernels.js';
 import { resultsTable, sweepTable } from '../bench/markdown.js';
 import { writeReport } from '../bench/output.js';
 import { buildReport } from '../bench/report.js';
 import { KernelCheckError } from '../bench/runners.js';
-import { parseSweeps } from '../bench/sweep.js';
+import { parseSweeps, SWEEP_TUNABLES } from '../bench/sweep.js';
 import { benchProgress } from './bench-progress.js';
 import { collect, parseCount } from './main.js';
 import { tier2Flags, tier2FromFlags, type Tier2Flags } from './tier2-flags.js';
@@ -17,7 +17,7 @@ import { createTraceDumper } from './trace-dump.js';
 interface BenchFlags extends Tier2Flags {
   repeat: number;
   out: string;
-  sweep: string[];
+  sweep?: string[];
   kernels?: string;
   args?: string;
   warmupKernel?: string;
@@ -48,7 +48,7 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     .argument('[elf...]', 'rv32 ELF programs to benchmark instead of the bundled kernels')
     .option('--repeat <N>', 'runs of each kernel in each mode; medians are reported', parseCount, 3)
     .option('--out <DIR>', 'folder for report.md, report.json and the SVG charts', './bench-report')
-    .option('--sweep <TUNABLE=V1,V2,...>', 'also run hybrid with each value of a tier-2 tunable (repeatable)', collect, [])
+    .option('--sweep <TUNABLE=V1,V2,...>', `also run hybrid with each value of a tier-2 tunable (repeatable): ${SWEEP_TUNABLES.join(', ')}`, collect)
     .option('--kernels <NAMES>', 'bundled kernels to run, comma-separated (default: all)')
     .option('--args <ARGS>', "arguments for every kernel, split at spaces (default: a bundled kernel's own, none for an ELF)")
     .option('--warmup-kernel <NAME>', 'the kernel whose warm-up is charted (default: the first)')
@@ -56,11 +56,13 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     .option('--no-native', 'leave out the native (host cc -O2) column')
     .option('--quiet', 'no progress bar or notes on stderr');
   tier2Flags(cmd);
+  // Tier 1 alone is always one of the modes measured; the flag is only refused.
+  cmd.options.find((o) => o.long === '--no-tier2')?.hideHelp();
   cmd.action(async (elfs: string[], flags: BenchFlags) => {
     const fromFlags = tier2FromFlags(flags, createTraceDumper(flags.dumpTraces));
     if (fromFlags === false) throw new OptionError('--no-tier2 does not apply to bench: tier 1 alone is always measured');
     const tier2 = fromFlags === true ? {} : fromFlags;
-    const sweeps = parseSweeps(flags.sweep);
+    const sweeps = parseSweeps(flags.sweep ?? []);
     const kernels = chooseKernels(elfs, flags);
     const warmupKernel = flags.warmupKernel ?? kernels[0]!.name;
     if (!kernels.some((k) => k.name === warmupKernel)) {
@@ -70,7 +72,7 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     try {
       fs.mkdirSync(out, { recursive: true });
     } catch (e) {
-      throw new HyemuError('BAD_OPTION', `--out ${flags.out}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new OptionError(`--out ${flags.out}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
 
     const progress = benchProgress(flags.quiet ?? false);
@@ -94,7 +96,9 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     process.stdout.write(`${resultsTable(report)}\n`);
     for (const s of report.sweeps) process.stdout.write(`\n${s.tunable}:\n${sweepTable(s)}\n`);
     if (!flags.quiet) {
-      for (const [name, c] of Object.entries(report.columns)) if (c.skipped) process.stderr.write(`hyemu bench: no ${name} column: ${c.skipped}\n`);
+      const { qemu, native } = report.columns;
+      if (qemu.skipped) process.stderr.write(`hyemu bench: no qemu-riscv32 column: ${qemu.skipped}\n`);
+      if (native.skipped) process.stderr.write(`hyemu bench: no native column: ${native.skipped}\n`);
       process.stderr.write(`hyemu bench: wrote ${files.map((f) => path.basename(f)).join(', ')} to ${out}\n`);
     }
     setExit(0);

@@ -32,7 +32,7 @@ export function tier2Flags(cmd: Command): Command {
     .option('--max-trace-blocks <N>', 'most guest blocks per trace or region (default 32)', parseCount)
     .option('--workers <N>', 'tier-2 compiler threads (default: cores - 1)', parseCount)
     .option('--max-in-flight <N>', 'most compile tasks queued at once (default 4)', parseCount)
-    .option('--opt-level <N>', 'binaryen optimize level 0-4 (default 2)', level(4))
+    .option('--opt-level <N>', 'binaryen optimizer: 0 none, 1 cheap passes (default), 2-4 full pipeline', level(4))
     .option('--shrink-level <N>', 'binaryen shrink level 0-2 (default 0)', level(2))
     .option('--compile-timeout <MS>', 'fail a trace compile after this long (default 10000)', parseCount)
     .option('--wait-for-install', 'test mode: pause the guest until each requested trace is installed')

@@ -24,12 +24,16 @@ export type DispatchExit = BlockExit;
 
 /** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer). */
 export interface RunnableTrace extends TraceEntry, ExitSource {
-  /** Runs the trace with at most about `fuel` instructions; returns the
-   *  exit index and leaves retired instructions in STATE.EXIT_INSNS. */
-  run(fuel: number): number;
+  /** Runs the trace with at most about `fuel` instructions (it may chain
+   *  into other traces); returns the exit index of the trace it left from,
+   *  whose id it leaves in STATE.EXIT_TRACE, with the instructions retired
+   *  in STATE.EXIT_INSNS. */
+  run(fuel: number, retired: number): number;
+  readonly id: number;
   valid: boolean;
   entries: number;
   instructions: number;
+  readonly exitCounts: number[];
 }
 
 /** Hooks the tier-2 manager plugs into the dispatcher. */
@@ -48,6 +52,8 @@ export interface DispatchObserver {
 const NO_OBSERVER: DispatchObserver = {
   onHot: () => false, onExecute: () => false, onTraceEnter() {}, recording: false,
 };
+
+const JUMP_CACHE_SIZE = 4096;
 
 /** A system call waiting on I/O: the run loop awaits it, then resumes. */
 export type Suspension = Promise<void>;
@@ -70,11 +76,19 @@ export class Dispatcher {
   /** Bumped whenever translated code is discarded. */
   codeEpoch = 0;
   hotThreshold = Infinity;
+  /** Executions of a block during which its indirect targets are recorded
+   *  (-1: tier 2 is off, nothing reads them). */
+  indirectProfileLimit = -1;
   observer: DispatchObserver = NO_OBSERVER;
+  /** Installed traces by id (filled by tier 2). */
+  traces: readonly (RunnableTrace | undefined)[] = [];
   /** Called after translated code was discarded (tier 2 drops its traces). */
   onInvalidate: (first: number, end: number) => void = () => {};
   private pc: number;
   private current: TranslatedBlock | null = null;
+  /** Blocks by a hash of their pc, for indirect jumps (QEMU's tb_jmp_cache):
+   *  returns and computed jumps mostly hit here instead of the Map. */
+  private readonly jumpCache: (TranslatedBlock | undefined)[] = new Array(JUMP_CACHE_SIZE);
   private readonly state: Int32Array;
 
   constructor(readonly translator: Tier1Translator, private readonly kernel: Kernel, entry: number) {
@@ -142,14 +156,17 @@ export class Dispatcher {
       let exit: number;
       const trace = block.trace as RunnableTrace | null;
       if (trace !== null && trace.valid) {
-        exit = trace.run(left);
+        exit = trace.run(left, 0);
+        x[STATE.STOP] = 0;
         const n = x[STATE.EXIT_INSNS]!;
         this.retired += n;
         this.retiredInTraces += n;
         trace.entries++;
         trace.instructions += n;
+        const last = x[STATE.EXIT_TRACE] === trace.id ? trace : this.traces[x[STATE.EXIT_TRACE]!]!;
+        last.exitCounts[exit]!++;
         left -= n;
-        source = trace;
+        source = last;
         if (observer.recording) observer.onTraceEnter();
       } else {
         exit = block.run();
@@ -193,10 +210,14 @@ export class Dispatcher {
       }
       case 'indirect': {
         const target = x[STATE.PC]! >>> 0;
-        source.profile?.recordIndirect(target);
+        // Profile the targets while tier 2 may still form a region with them.
+        const profile = source.profile;
+        if (profile !== null && profile.count <= this.indirectProfileLimit) profile.recordIndirect(target);
         const cached = source.indirectCache;
         if (cached !== null && cached.valid && cached.pc === target) return cached;
-        const next = this.lookup(target);
+        const slot = (target >>> 1) & (JUMP_CACHE_SIZE - 1);
+        let next = this.jumpCache[slot];
+        if (next === undefined || !next.valid || next.pc !== target) this.jumpCache[slot] = next = this.lookup(target);
         source.indirectCache = next;
         return next;
       }

@@ -33,9 +33,9 @@ export function createGuestAccess(space: AddressSpace): GuestAccess {
   const B = GUEST_BASE;
 
   const readFault = (a: number, pc: number): GuestFault => new GuestFault('SIGSEGV', pc, a >>> 0);
-  /** Both pages of an access [a, a+size) readable? */
-  const readable = (a: number, size: number): boolean =>
-    (P[a >>> PAGE_SHIFT]! & R) !== 0 && ((a & LAST) <= PAGE_MASK + 1 - size || (P[(a + size - 1) >>> PAGE_SHIFT]! & R) !== 0);
+  /** An access that straddles two pages: both must be readable. */
+  const straddleReadable = (a: number, size: number): boolean =>
+    (P[a >>> PAGE_SHIFT]! & P[(a + size - 1) >>> PAGE_SHIFT]! & R) !== 0;
 
   /** Checks, and discards translated code the store overwrites; then the
    *  caller stores. */
@@ -55,16 +55,17 @@ export function createGuestAccess(space: AddressSpace): GuestAccess {
       if ((P[a >>> PAGE_SHIFT]! & R) === 0) throw readFault(a, pc);
       return dv.getUint8(a + B);
     },
+    // The common case, an access inside one page, costs one table read.
     ld16s(a, pc) {
-      if (!readable(a, 2)) throw readFault(a, pc);
+      if ((a & LAST) !== LAST ? (P[a >>> PAGE_SHIFT]! & R) === 0 : !straddleReadable(a, 2)) throw readFault(a, pc);
       return dv.getInt16(a + B, true);
     },
     ld16u(a, pc) {
-      if (!readable(a, 2)) throw readFault(a, pc);
+      if ((a & LAST) !== LAST ? (P[a >>> PAGE_SHIFT]! & R) === 0 : !straddleReadable(a, 2)) throw readFault(a, pc);
       return dv.getUint16(a + B, true);
     },
     ld32(a, pc) {
-      if (!readable(a, 4)) throw readFault(a, pc);
+      if ((a & LAST) <= LAST - 3 ? (P[a >>> PAGE_SHIFT]! & R) === 0 : !straddleReadable(a, 4)) throw readFault(a, pc);
       return dv.getInt32(a + B, true);
     },
     ld32a(a, pc) {

@@ -3,6 +3,7 @@
  * emulator state both tiers must reach.
  *
  *   0x00000000  CPU state: x0..x31, pc, reservation, trace exit info
+ *   0x00001000  trace directory: guest pc -> installed trace (see traces/)
  *   0x00010000  page table: one byte of permissions per 4 KiB guest page
  *   GUEST_BASE  guest address 0
  *
@@ -24,9 +25,21 @@ export const STATE = {
   RESERVATION: 33,
   /** Instructions a tier-2 trace retired, written when it returns. */
   EXIT_INSNS: 34,
+  /** Set when a store discarded translated code: a running trace leaves at
+   *  its next loop header. */
+  STOP: 35,
+  /** The trace whose exit index a trace run returned (traces chain into
+   *  each other, so it need not be the one the dispatcher entered). */
+  EXIT_TRACE: 36,
 } as const;
 export const STATE_SLOT_COUNT = 64;
 export const STATE_BYTES = STATE_SLOT_COUNT * 4;
+
+/** The trace directory: TRACE_DIRECTORY_ENTRIES keys (guest pcs), then as
+ *  many values (trace ids), direct-mapped by pc. */
+export const TRACE_DIRECTORY_OFFSET = 0x1000;
+export const TRACE_DIRECTORY_ENTRIES = 4096;
+export const traceDirectorySlot = (pc: number): number => (pc >>> 1) & (TRACE_DIRECTORY_ENTRIES - 1);
 
 export const PAGE_TABLE_OFFSET = 0x10000;
 /** 2^20 entries cover the whole 32-bit guest address space. */

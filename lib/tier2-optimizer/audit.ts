@@ -28,16 +28,16 @@ export class TraceAuditor {
   wrap(trace: InstalledTrace): void {
     const run = trace.run;
     let left = TraceAuditor.ENTRIES_PER_TRACE;
-    trace.run = (fuel) => {
+    trace.run = (fuel, retired) => {
       if (--left <= 0) trace.run = run;
-      return this.audit(trace, run, fuel);
+      return this.audit(trace, run, fuel, retired);
     };
   }
 
-  private audit(trace: InstalledTrace, run: (fuel: number) => number, fuel: number): number {
+  private audit(trace: InstalledTrace, run: (fuel: number, retired: number) => number, fuel: number, retired: number): number {
     const state = this.space.state;
     const before = this.capture();
-    const exit = run(fuel);
+    const exit = run(fuel, retired);
     const insns = state[STATE.EXIT_INSNS]!;
     const tracePc = this.nextPc(trace.exits[exit]!);
     const afterTrace = this.capture();

@@ -8,6 +8,8 @@ export class InstalledTrace implements RunnableTrace {
   entries = 0;
   instructions = 0;
   readonly next: (TranslatedBlock | null)[];
+  /** Times each exit was taken (for dumps and tuning). */
+  readonly exitCounts: number[];
   indirectCache: TranslatedBlock | null = null;
   readonly profile = null;
 
@@ -16,10 +18,11 @@ export class InstalledTrace implements RunnableTrace {
     readonly name: string,
     readonly headPc: number,
     readonly exits: readonly DispatchExit[],
-    public run: (fuel: number) => number,
+    public run: (fuel: number, retired: number) => number,
     readonly pages: readonly number[],
     readonly blockCount: number,
   ) {
     this.next = exits.map(() => null);
+    this.exitCounts = exits.map(() => 0);
   }
 }

@@ -1,7 +1,9 @@
 import binaryen from 'binaryen';
 import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { BinaryOp, Condition, IRBlock, Op, Value } from '../ir/types.js';
-import { GUEST_BASE, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE } from '../runtime/layout.js';
+import {
+  GUEST_BASE, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE, TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET,
+} from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
 
@@ -9,16 +11,21 @@ import type { RegionBlock } from '../traces/region.js';
  * Tier-2 back end: lowers a region's IR blocks to one WebAssembly function
  * with binaryen, in the style of AssemblyScript's code generator.
  *
- *   run(fuel: i32) -> exit index
+ *   run(fuel: i32, retired: i32) -> exit index
  *
  * Guest registers live in wasm locals: loaded from the state block at
  * entry, stored back (those the region writes) in the one epilogue every
- * exit goes through. Control flow inside the region is handed to binaryen's
+ * exit goes through. The epilogue then looks the next pc up in the trace
+ * directory and, when a trace is installed there, tail-calls it through the
+ * shared trace table (passing the budget and the instructions retired so
+ * far); otherwise it returns the exit index, and the trace's id, to the
+ * dispatcher. Control flow inside the region is handed to binaryen's
  * Relooper, so loops stay loops; loop headers check the instruction budget
- * (`fuel`) so a long-running loop still returns to the dispatcher. Guest
- * memory is the imported shared memory, addressed as `offset=GUEST_BASE`
- * after the same page-table check tier 1 makes; faults call an import that
- * throws the GuestFault.
+ * (`fuel`) and the stop flag (set when a store rewrote translated code) so a
+ * long-running loop still returns to the dispatcher. Guest memory is the
+ * imported shared memory, addressed as `offset=GUEST_BASE` after the same
+ * page-table check tier 1 makes; faults call an import that throws the
+ * GuestFault.
  */
 
 const i32 = binaryen.i32;
@@ -29,9 +36,13 @@ export const IMPORTS = {
   readCounter: 'read_counter',
   storeSlow: 'store_slow',
   fault: 'fault',
+  table: 'traces',
 } as const;
 
-// Local layout.
+/** The signature of every trace: (fuel, retired) -> exit index. */
+const RUN_PARAMS = binaryen.createType([binaryen.i32, binaryen.i32]);
+
+// Local layout: two parameters, then scratch, then registers and temps.
 const FUEL = 0;
 const ICOUNT = 1;
 const LABEL = 2;
@@ -39,14 +50,21 @@ const ADDR = 3;
 const VAL = 4;
 const E1 = 5;
 const E2 = 6;
-const REG0 = 6; // x_r is local REG0 + r, r in 1..31
+const EXIT = 7;
+const CHAIN = 8; // the pc to continue at in another trace, or 0
+const REG0 = 8; // x_r is local REG0 + r, r in 1..31
 const TEMP0 = REG0 + 32;
+const PARAMS = 2;
 
 /** Exit 0: continue at the pc in the state block (indirect jumps leaving
- *  the region, budget exhausted at a loop header, code overwritten). */
+ *  the region, a loop header out of budget or told to stop). */
 export const RESUME_EXIT = 0;
 
 const STATE_PC = STATE.PC * 4;
+
+/** The trace table every module imports: trace id -> its run function. */
+export const TRACE_TABLE_INITIAL = 1024;
+export const TRACE_TABLE_MAXIMUM = 1 << 20;
 
 /**
  * A full-width i32.load. binaryen.js creates these with the `signed` flag
@@ -63,9 +81,11 @@ function load32(m: binaryen.Module, offset: number, align: number, ptr: binaryen
   return load;
 }
 
-export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[]): DispatchExit[] {
+export function lowerRegion(
+  m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], traceId: number,
+): DispatchExit[] {
   const exits: DispatchExit[] = [{ kind: 'indirect' }];
-  const exitKeys = new Map<string, number>([['resume', RESUME_EXIT]]);
+  const exitKeys = new Map<string, number>([[JSON.stringify(exits[RESUME_EXIT]), RESUME_EXIT]]);
   const exitIndex = (e: DispatchExit): number => {
     const key = JSON.stringify(e);
     let i = exitKeys.get(key);
@@ -99,22 +119,7 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
     m.i32.load8_u(PAGE_TABLE_OFFSET, 1, m.i32.shr_u(addr, c(PAGE_SHIFT)));
   const raise = (signal: keyof typeof SIGNALS, pc: number): binaryen.ExpressionRef =>
     m.block(null, [m.call(IMPORTS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR)], none), m.unreachable()]);
-  /** Every exit returns from where it is, after the epilogue: registers
-   *  written back, retired instructions recorded. (Returning, rather than
-   *  branching to one shared epilogue, is what the Relooper expects of a
-   *  block without successors.) */
-  const leave = (index: number, before: binaryen.ExpressionRef[] = []): binaryen.ExpressionRef => m.block(null, [
-    ...before,
-    ...written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r))),
-    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
-    m.return(c(index)),
-  ]);
-  /** Leaves through RESUME_EXIT continuing at `pc`, not counting the
-   *  block's last `uncount` instructions (they did not run). */
-  const resumeAt = (pc: number, uncount: number): binaryen.ExpressionRef => leave(RESUME_EXIT, [
-    ...(uncount > 0 ? [set(ICOUNT, m.i32.sub(get(ICOUNT), c(uncount)))] : []),
-    m.i32.store(STATE_PC, 4, c(0), c(pc)),
-  ]);
+  const storePc = (pc: binaryen.ExpressionRef): binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
 
   const binary = (kind: BinaryOp, a: Value, b: Value): binaryen.ExpressionRef => {
     const A = (): binaryen.ExpressionRef => val(a);
@@ -162,14 +167,14 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
   const lowerOps = (ir: IRBlock): binaryen.ExpressionRef[] => {
     const out: binaryen.ExpressionRef[] = [];
     const n = ir.insnCount;
-    let insnPc = ir.pc, insnSize = 4, insnIndex = 0;
+    let insnPc = ir.pc;
     const checkAligned = (aligned: boolean): void => {
       if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc)));
     };
     for (const op of ir.ops) {
       switch (op.op) {
         case 'insn':
-          insnPc = op.pc; insnSize = op.size; insnIndex = op.index;
+          insnPc = op.pc;
           break;
         case 'getreg':
           out.push(set(TEMP0 + op.dst.id, get(REG0 + op.reg)));
@@ -218,10 +223,11 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
           const store = op.size === 4 ? m.i32.store(GUEST_BASE, 1, get(ADDR), get(VAL))
             : op.size === 2 ? m.i32.store16(GUEST_BASE, 1, get(ADDR), get(VAL))
             : m.i32.store8(GUEST_BASE, 1, get(ADDR), get(VAL));
-          // The slow path stores (or throws SIGSEGV); if it discarded
-          // translated code, this trace may be stale: leave after the store.
-          const slow = m.if(m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], i32),
-            resumeAt((insnPc + insnSize) >>> 0, n - insnIndex - 1));
+          // The slow path stores, or throws SIGSEGV. When it discards
+          // translated code it sets the stop flag, and the trace leaves at
+          // its next loop header (a RISC-V hart may run stale code until
+          // fence.i, which always leaves the trace).
+          const slow = m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none);
           out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
           break;
         }
@@ -255,27 +261,59 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
   dfs(0);
 
   const relooper = new binaryen.Relooper(m);
+  // The one epilogue: registers written back; then, within budget and not
+  // told to stop, a tail call into the trace installed at the next pc;
+  // otherwise the retired count and this trace's id, and return.
+  // The directory slot's byte offset, as traceDirectorySlot() computes it.
+  const slotOffset = (): binaryen.ExpressionRef =>
+    m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
+  const directoryKey = load32(m, TRACE_DIRECTORY_OFFSET, 4, slotOffset());
+  const directoryId = load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, slotOffset());
+  const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
+    m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
+  const epilogue = relooper.addBlock(m.block(null, [
+    ...written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r))),
+    m.if(mayChain, m.if(m.i32.eq(directoryKey, get(CHAIN)),
+      m.return_call_indirect(IMPORTS.table, directoryId, [get(FUEL), get(ICOUNT)], RUN_PARAMS, i32))),
+    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
+    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+    m.return(get(EXIT)),
+  ]));
+  // One block per exit, which names it (and the pc to chain to) and goes to
+  // the epilogue. (A Relooper block without successors must end the
+  // function itself, or control would fall into the code rendered after it.)
   const exitBlocks = new Map<number, binaryen.RelooperBlockRef>();
   const exitBlock = (e: DispatchExit): binaryen.RelooperBlockRef => {
     const index = exitIndex(e);
     let rb = exitBlocks.get(index);
     if (rb === undefined) {
-      rb = relooper.addBlock(leave(index));
+      const chainTo = e.kind === 'direct' ? c(e.target) : e.kind === 'indirect' ? load32(m, STATE_PC, 4, c(0)) : c(0);
+      rb = relooper.addBlock(m.block(null, [set(EXIT, c(index)), set(CHAIN, chainTo)]));
+      relooper.addBranch(rb, epilogue, 0, 0);
       exitBlocks.set(index, rb);
     }
     return rb;
   };
+  const resume = (): binaryen.RelooperBlockRef => exitBlock(exits[RESUME_EXIT]!);
 
-  const blocks = irs.map((ir, i) => {
-    const code: binaryen.ExpressionRef[] = [];
-    if (headers.has(i)) code.push(m.if(m.i32.ge_s(get(ICOUNT), get(FUEL)), resumeAt(ir.pc, 0)));
-    code.push(set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount))));
+  const bodies = irs.map((ir) => {
+    const code: binaryen.ExpressionRef[] = [set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount)))];
     code.push(...lowerOps(ir));
     return relooper.addBlock(m.block(null, code));
   });
+  // Loop headers are entered through a check: out of budget, or told to
+  // stop, the trace leaves before running the header's block.
+  const blocks = irs.map((ir, i) => {
+    if (!headers.has(i)) return bodies[i]!;
+    const check = relooper.addBlock(m.nop());
+    const stop = m.i32.or(m.i32.ge_s(get(ICOUNT), get(FUEL)), load32(m, STATE.STOP * 4, 4, c(0)));
+    relooper.addBranch(check, resume(), stop, storePc(c(ir.pc)));
+    relooper.addBranch(check, bodies[i]!, 0, 0);
+    return check;
+  });
 
   irs.forEach((ir, i) => {
-    const from = blocks[i]!;
+    const from = bodies[i]!;
     const seenTargets = new Set<binaryen.RelooperBlockRef>();
     const branch = (to: binaryen.RelooperBlockRef, cond: binaryen.ExpressionRef, code: binaryen.ExpressionRef): void => {
       if (seenTargets.has(to)) throw new Error(`block ${i}: duplicate branch`);
@@ -306,7 +344,7 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
           seen.add(idx);
           branch(blocks[idx]!, m.i32.eq(val(t.target), c(pc)), 0);
         }
-        branch(exitBlock({ kind: 'indirect' }), 0, m.i32.store(STATE_PC, 4, c(0), val(t.target)));
+        branch(resume(), 0, storePc(val(t.target)));
         break;
       }
       case 'syscall':
@@ -324,9 +362,9 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
   const body = relooper.renderAndDispose(blocks[0]!, LABEL);
   const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
   const prologue = used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0))));
-  const vars = new Array<number>(TEMP0 - 1 + maxTemps).fill(i32);
+  const vars = new Array<number>(TEMP0 - PARAMS + maxTemps).fill(i32);
   // Every path ends in a return; the trailing unreachable types the body.
-  m.addFunction('run', binaryen.createType([i32]), i32, vars, m.block(null, [...prologue, body, m.unreachable()], i32));
+  m.addFunction('run', RUN_PARAMS, i32, vars, m.block(null, [...prologue, body, m.unreachable()], i32));
   m.addFunctionExport('run', 'run');
   return exits;
 }
@@ -334,10 +372,13 @@ export function lowerRegion(m: binaryen.Module, irs: readonly IRBlock[], region:
 /** Declares the shared memory and the runtime imports. */
 export function declareImports(m: binaryen.Module): void {
   m.setFeatures(binaryen.Features.MVP | binaryen.Features.Atomics | binaryen.Features.SignExt |
-    binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory);
+    binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.TailCall |
+    binaryen.Features.ReferenceTypes);
   m.setMemory(MEMORY_PAGES, MEMORY_PAGES, null, [], true, false, 'mem');
   m.addMemoryImport('mem', 'env', 'memory', true);
+  m.addTable(IMPORTS.table, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM);
+  m.addTableImport(IMPORTS.table, 'env', IMPORTS.table);
   m.addFunctionImport(IMPORTS.readCounter, 'env', IMPORTS.readCounter, binaryen.createType([i32, i32]), i32);
-  m.addFunctionImport(IMPORTS.storeSlow, 'env', IMPORTS.storeSlow, binaryen.createType([i32, i32, i32, i32]), i32);
+  m.addFunctionImport(IMPORTS.storeSlow, 'env', IMPORTS.storeSlow, binaryen.createType([i32, i32, i32, i32]), none);
   m.addFunctionImport(IMPORTS.fault, 'env', IMPORTS.fault, binaryen.createType([i32, i32, i32]), none);
 }

@@ -8,7 +8,9 @@ import type { TranslatedBlock } from '../tier1-tcg/block.js';
 import { NetRecorder } from '../traces/net-recorder.js';
 import { formRegion } from '../traces/region-former.js';
 import { regionPages, type Region } from '../traces/region.js';
-import { TraceDirectory, type GenerationSnapshot } from '../traces/trace-directory.js';
+import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
+import { TraceDirectory } from '../traces/trace-directory.js';
+import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './lower.js';
 import { InstalledTrace } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
@@ -20,6 +22,9 @@ interface Request {
   readonly id: number;
   readonly name: string;
   readonly head: number;
+  readonly headBlock: TranslatedBlock;
+  /** The region's blocks, claimed while the request is pending. */
+  readonly members: readonly TranslatedBlock[];
   readonly region: Region;
   readonly task: CompileTask;
   readonly snapshot: GenerationSnapshot;
@@ -35,11 +40,18 @@ interface Request {
 export class Tier2Manager implements Tier2Engine {
   recording = false;
   private recorder: NetRecorder | null = null;
-  readonly directory = new TraceDirectory();
-  private readonly traces: InstalledTrace[] = [];
+  readonly generations = new CodeGenerations();
+  readonly directory: TraceDirectory;
+  /** Trace id -> its run function, for traces that chain into each other. */
+  private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
+  /** Trace id -> trace; shared with the dispatcher. */
+  private readonly traces: (InstalledTrace | undefined)[] = [];
   private readonly tracesByPage = new Map<number, Set<InstalledTrace>>();
   /** Heads with a trace requested, in flight, or installed. */
   private readonly claimed = new Set<number>();
+  /** Blocks inside a region that is waiting or compiling: they do not start
+   *  regions of their own meanwhile (they would mostly duplicate it). */
+  private readonly pendingMembers = new Set<TranslatedBlock>();
   private readonly failedHeads = new Set<number>();
   private readonly waiting: Request[] = [];
   private readonly inFlight = new Set<Request>();
@@ -64,10 +76,13 @@ export class Tier2Manager implements Tier2Engine {
   ) {
     const d = this.dispatcher;
     d.hotThreshold = options.hotThreshold;
+    d.indirectProfileLimit = options.hotThreshold * 2;
     d.observer = this;
     d.onInvalidate = (first, end) => this.invalidate(first, end);
+    this.directory = new TraceDirectory(emu.space.memory.buffer);
+    d.traces = this.traces;
     this.imports = traceImports(
-      emu.space.memory, createGuestAccess(emu.space),
+      emu.space.memory, emu.space.state, this.table, createGuestAccess(emu.space),
       (csr, k) => readCounter(csr, d.retired + k, emu.kernel.startNs),
       () => d.codeEpoch,
     );
@@ -82,6 +97,12 @@ export class Tier2Manager implements Tier2Engine {
 
   onHot(block: TranslatedBlock): boolean {
     if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || block.trace) return false;
+    if (this.pendingMembers.has(block)) {
+      // Count again from zero: if the block keeps running in tier 1 once its
+      // region is installed (entered from elsewhere), it heads its own.
+      block.profile.count = 0;
+      return false;
+    }
     if (this.options.strategy === 'net') {
       if (this.recorder !== null) return false;
       this.recorder = new NetRecorder(block, this.options.maxBlocks);
@@ -92,7 +113,7 @@ export class Tier2Manager implements Tier2Engine {
       maxBlocks: this.options.maxBlocks,
       minCount: Math.max(1, Math.floor(this.options.hotThreshold / 10)),
     });
-    this.request(block.pc, region);
+    this.request(block, region);
     return this.options.waitForInstall;
   }
 
@@ -102,7 +123,7 @@ export class Tier2Manager implements Tier2Engine {
     this.recording = false;
     this.recorder = null;
     if (!rec.head.valid) return false;
-    this.request(rec.head.pc, rec.region());
+    this.request(rec.head, rec.region());
     return this.options.waitForInstall;
   }
 
@@ -114,29 +135,38 @@ export class Tier2Manager implements Tier2Engine {
 
   // --- requests and the pool ---
 
-  private request(head: number, region: Region): void {
+  private request(headBlock: TranslatedBlock, region: Region): void {
+    const head = headBlock.pc;
+    const cache = this.dispatcher.cache;
+    const members = region.blocks.map((b) => cache.get(b.pc)).filter((b): b is TranslatedBlock => b !== undefined);
+    for (const b of members) this.pendingMembers.add(b);
     this.claimed.add(head);
     this.counts.requested++;
     const id = this.nextId++;
     const name = `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`;
     const pages = regionPages(region);
-    const snapshot = this.directory.snapshot(pages);
+    const snapshot = this.generations.snapshot(pages);
     const inject = this.options.faultInjection?.(id);
     const task: CompileTask = {
       kind: 'compile', id, name, blocks: region.blocks,
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
-      dump: this.options.dump !== null, directory: this.directory.buffer, snapshot,
+      dump: this.options.dump !== null, generations: this.generations.buffer, snapshot,
       ...(inject ? { inject } : {}),
     };
-    this.waiting.push({ id, name, head, region, task, snapshot, submittedAt: 0 });
+    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, submittedAt: 0 });
     this.submitWaiting();
   }
 
+  /** Sends waiting requests to the pool, the hottest head first. */
   private submitWaiting(): void {
     while (!this.closed && this.waiting.length > 0 && this.inFlight.size < this.options.maxInFlight) {
-      const request = this.waiting.shift()!;
+      let best = 0;
+      for (let i = 1; i < this.waiting.length; i++) {
+        if (this.waiting[i]!.headBlock.profile.count > this.waiting[best]!.headBlock.profile.count) best = i;
+      }
+      const request = this.waiting.splice(best, 1)[0]!;
       request.submittedAt = performance.now();
       this.inFlight.add(request);
       const timeout = AbortSignal.timeout(this.options.compileTimeoutMs);
@@ -181,7 +211,12 @@ export class Tier2Manager implements Tier2Engine {
     }
   }
 
+  private settle(request: Request): void {
+    for (const b of request.members) this.pendingMembers.delete(b);
+  }
+
   private fail(request: Request, why: string): void {
+    this.settle(request);
     this.counts.failed++;
     this.failedHeads.add(request.head);
     this.claimed.delete(request.head);
@@ -189,7 +224,8 @@ export class Tier2Manager implements Tier2Engine {
   }
 
   private install(request: Request, result: CompileResult): void {
-    if (result.status === 'stale' || !this.directory.isCurrent(request.snapshot)) {
+    this.settle(request);
+    if (result.status === 'stale' || !this.generations.isCurrent(request.snapshot)) {
       if (result.status === 'compiled') this.counts.compiled++;
       this.counts.staleDropped++;
       this.claimed.delete(request.head);
@@ -197,10 +233,10 @@ export class Tier2Manager implements Tier2Engine {
     }
     this.counts.compiled++;
     this.latencies.push(performance.now() - request.submittedAt);
-    let run: (fuel: number) => number;
+    let run: (fuel: number, retired: number) => number;
     try {
       const instance = new WebAssembly.Instance(result.module, this.imports);
-      run = instance.exports['run'] as (fuel: number) => number;
+      run = instance.exports['run'] as (fuel: number, retired: number) => number;
       if (typeof run !== 'function') throw new Error('the module has no run export');
     } catch (e) {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
@@ -214,11 +250,19 @@ export class Tier2Manager implements Tier2Engine {
     }
     const pages = request.snapshot.pages;
     const trace = new InstalledTrace(request.id, request.name, request.head, result.exits, run, pages, request.region.blocks.length);
-    if (!this.directory.install(trace.headPc, trace.id)) {
-      this.fail(request, 'the trace directory is full');
-      return;
+    if (trace.id >= this.table.length) {
+      if (trace.id >= TRACE_TABLE_MAXIMUM) {
+        this.fail(request, 'the trace table is full');
+        return;
+      }
+      this.table.grow(Math.min(TRACE_TABLE_MAXIMUM, Math.max(trace.id + 1, this.table.length * 2)) - this.table.length);
     }
+    // Into the table first, then the directory: once listed, other traces
+    // may tail-call it. Audited traces are not listed, so that each one is
+    // entered (and checked) from the dispatcher.
+    this.table.set(trace.id, run);
     if (this.auditor) this.auditor.wrap(trace);
+    else this.directory.install(trace.headPc, trace.id);
     this.traces[trace.id] = trace;
     for (const p of pages) {
       let set = this.tracesByPage.get(p);
@@ -237,7 +281,7 @@ export class Tier2Manager implements Tier2Engine {
   /** Code on pages [first, end) changed: traces there are dropped, and
    *  compiles in flight from those pages will be found stale. */
   private invalidate(first: number, end: number): void {
-    this.directory.bump(first, end);
+    this.generations.bump(first, end);
     const victims = new Set<InstalledTrace>();
     if (end === Infinity) for (const t of this.traces) if (t?.valid) victims.add(t);
     for (let p = first; p < end && p < first + (1 << 20); p++) {
@@ -249,7 +293,7 @@ export class Tier2Manager implements Tier2Engine {
       if (!t.valid) continue;
       t.valid = false;
       this.counts.invalidated++;
-      this.directory.remove(t.headPc);
+      this.directory.remove(t.headPc, t.id);
       this.claimed.delete(t.headPc);
       for (const p of t.pages) this.tracesByPage.get(p)?.delete(t);
       const head = this.dispatcher.cache.get(t.headPc);

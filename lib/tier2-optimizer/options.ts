@@ -19,7 +19,8 @@ export interface Tier2Options {
   readonly workers: number;
   /** Most compile tasks queued or running at once; hot heads beyond it wait. */
   readonly maxInFlight: number;
-  /** binaryen optimize level (0-4) and shrink level (0-2). */
+  /** binaryen optimize level (0: none, 1: a few cheap passes, 2-4: the
+   *  full pipeline) and shrink level (0-2). */
   readonly optimizeLevel: number;
   readonly shrinkLevel: number;
   /** A compile that takes longer fails (its trace stays in tier 1). */
@@ -46,7 +47,7 @@ export const DEFAULT_TIER2: Tier2Options = {
   maxBlocks: 32,
   workers: Math.max(1, availableParallelism() - 1),
   maxInFlight: 4,
-  optimizeLevel: 2,
+  optimizeLevel: 1,
   shrinkLevel: 0,
   compileTimeoutMs: 10_000,
   waitForInstall: false,

@@ -1,4 +1,5 @@
 import type { GuestAccess } from '../runtime/guest-access.js';
+import { STATE } from '../runtime/layout.js';
 import { GuestFault, signalName, type SignalName } from '../runtime/signals.js';
 
 /**
@@ -9,6 +10,8 @@ import { GuestFault, signalName, type SignalName } from '../runtime/signals.js';
  */
 export function traceImports(
   memory: WebAssembly.Memory,
+  state: Int32Array,
+  traces: WebAssembly.Table,
   access: GuestAccess,
   readCounter: (csr: number, retired: number) => number,
   codeVersion: () => number,
@@ -17,14 +20,14 @@ export function traceImports(
   return {
     env: {
       memory,
+      traces,
       read_counter: readCounter,
       /** A store the fast path declined: not writable (throws SIGSEGV) or
-       *  onto translated code (discards it). Returns 1 when code was
-       *  discarded, so the trace leaves before running stale code. */
-      store_slow(addr: number, value: number, size: number, pc: number): number {
+       *  onto translated code (discards it, and tells the trace to stop). */
+      store_slow(addr: number, value: number, size: number, pc: number): void {
         const before = codeVersion();
         stores[size as 1 | 2 | 4]!(addr, value, pc);
-        return codeVersion() !== before ? 1 : 0;
+        if (codeVersion() !== before) state[STATE.STOP] = 1;
       },
       fault(signo: number, pc: number, addr: number): never {
         throw new GuestFault(signalName(signo) as SignalName, pc >>> 0, addr >>> 0);

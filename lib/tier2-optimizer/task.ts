@@ -1,15 +1,16 @@
 import type { DispatchExit } from '../runtime/dispatcher.js';
-import type { GenerationSnapshot } from '../traces/trace-directory.js';
+import type { GenerationSnapshot } from '../traces/code-generations.js';
 import type { RegionBlock } from '../traces/region.js';
 
 /**
  * What crosses the thread boundary. A task carries plain data only (the
  * region's shape, its code bytes, the generations they were read at, and
- * the directory's SharedArrayBuffer); the worker re-decodes the code with
+ * the SharedArrayBuffer of code generations); the worker re-decodes the code with
  * the tier-1 front end, so both tiers start from the same IR.
  */
 export interface CompileTask {
   readonly kind: 'compile';
+  /** Also the trace's id: its slot in the trace table. */
   readonly id: number;
   /** e.g. "region-00010a2c-7": names dumps and errors. */
   readonly name: string;
@@ -20,7 +21,7 @@ export interface CompileTask {
   readonly optimizeLevel: number;
   readonly shrinkLevel: number;
   readonly dump: boolean;
-  readonly directory: SharedArrayBuffer;
+  readonly generations: SharedArrayBuffer;
   readonly snapshot: GenerationSnapshot;
   /** Test hook: make the worker fail in a chosen way. */
   readonly inject?: FaultInjection;

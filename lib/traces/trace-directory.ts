@@ -1,99 +1,51 @@
+import { TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET, traceDirectorySlot } from '../runtime/layout.js';
+
 /**
- * The shared trace directory: which guest pcs have an installed tier-2
- * trace, and a generation number per code page. It lives in a
- * SharedArrayBuffer updated with Atomics, so compiler workers read the
- * generations directly: a task records the generations of the pages its
- * code came from, and a result whose pages have moved on (the code changed
- * while it compiled) is dropped, by the worker or at install time.
+ * The shared trace directory: guest pc -> installed trace, in the guest's
+ * shared WebAssembly.Memory (a SharedArrayBuffer), written by the main
+ * thread with Atomics and read by trace code itself: a trace that leaves
+ * towards a pc with an installed trace tail-calls it through the trace
+ * table instead of returning to the dispatcher.
  *
- * Layout (Int32): [0] epoch (bumped when all code is discarded),
- * [1] installed count, [2..2+2*CAPACITY) open-addressed pc → trace id
- * table, then one generation per 4 KiB page of the 32-bit address space.
+ * It is direct-mapped (a slot per pc hash, like QEMU's jump cache): when two
+ * heads collide, the later one is listed and the other is still entered
+ * from the dispatcher, which keeps its own link to every trace.
  */
-const CAPACITY = 4096;
-const TABLE = 2;
-const GENERATIONS = TABLE + 2 * CAPACITY;
-const PAGES = 1 << 20;
-const EMPTY = 0;
-const REMOVED = -1;
-
-/** Generations of a region's pages at the time its code was read. */
-export interface GenerationSnapshot {
-  readonly epoch: number;
-  readonly pages: readonly number[];
-  readonly generations: readonly number[];
-}
-
 export class TraceDirectory {
-  readonly words: Int32Array;
+  private readonly keys: Int32Array;
+  private readonly ids: Int32Array;
+  private count = 0;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer((GENERATIONS + PAGES) * 4)) {
-    this.words = new Int32Array(buffer);
+  constructor(buffer: ArrayBufferLike) {
+    this.keys = new Int32Array(buffer, TRACE_DIRECTORY_OFFSET, TRACE_DIRECTORY_ENTRIES);
+    this.ids = new Int32Array(buffer, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_ENTRIES);
   }
 
-  get installed(): number {
-    return Atomics.load(this.words, 1);
+  /** Heads currently listed. */
+  get listed(): number {
+    return this.count;
   }
 
-  snapshot(pages: readonly number[]): GenerationSnapshot {
-    return {
-      epoch: Atomics.load(this.words, 0),
-      pages,
-      generations: pages.map((p) => Atomics.load(this.words, GENERATIONS + p)),
-    };
+  install(pc: number, id: number): void {
+    const h = traceDirectorySlot(pc);
+    if (Atomics.load(this.keys, h) === 0) this.count++;
+    // The id first, then the key: a reader that sees the key sees its id.
+    Atomics.store(this.ids, h, id);
+    Atomics.store(this.keys, h, pc | 0);
   }
 
-  /** True if none of the snapshot's pages changed since it was taken. */
-  isCurrent(s: GenerationSnapshot): boolean {
-    if (Atomics.load(this.words, 0) !== s.epoch) return false;
-    return s.pages.every((p, i) => Atomics.load(this.words, GENERATIONS + p) === s.generations[i]);
-  }
-
-  /** Code on pages [first, end) changed (end = Infinity: all code). */
-  bump(first: number, end: number): void {
-    if (end === Infinity) {
-      Atomics.add(this.words, 0, 1);
-      return;
+  /** Unlists trace `id` for `pc` (if that is what the slot holds). */
+  remove(pc: number, id: number): void {
+    const h = traceDirectorySlot(pc);
+    if (Atomics.load(this.keys, h) === (pc | 0) && Atomics.load(this.ids, h) === id) {
+      Atomics.store(this.keys, h, 0);
+      this.count--;
     }
-    for (let p = first; p < end && p < PAGES; p++) Atomics.add(this.words, GENERATIONS + p, 1);
   }
 
-  /** Records trace `id` for `pc`; false when the table is full. */
-  install(pc: number, id: number): boolean {
-    for (let i = 0, h = hash(pc); i < CAPACITY; i++, h = (h + 1) & (CAPACITY - 1)) {
-      const key = Atomics.load(this.words, TABLE + 2 * h);
-      if (key === EMPTY || key === REMOVED || key === (pc | 0)) {
-        // Value first, then key: a reader that sees the key sees the value.
-        Atomics.store(this.words, TABLE + 2 * h + 1, id);
-        Atomics.store(this.words, TABLE + 2 * h, pc | 0);
-        if (key !== (pc | 0)) Atomics.add(this.words, 1, 1);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  remove(pc: number): void {
-    const h = this.slot(pc);
-    if (h < 0) return;
-    Atomics.store(this.words, TABLE + 2 * h, REMOVED);
-    Atomics.sub(this.words, 1, 1);
-  }
-
-  /** The installed trace id for pc, or -1. */
+  /** The trace listed for pc, or -1. */
   lookup(pc: number): number {
-    const h = this.slot(pc);
-    return h < 0 ? -1 : Atomics.load(this.words, TABLE + 2 * h + 1);
-  }
-
-  private slot(pc: number): number {
-    for (let i = 0, h = hash(pc); i < CAPACITY; i++, h = (h + 1) & (CAPACITY - 1)) {
-      const key = Atomics.load(this.words, TABLE + 2 * h);
-      if (key === (pc | 0)) return h;
-      if (key === EMPTY) return -1;
-    }
-    return -1;
+    const h = traceDirectorySlot(pc);
+    return Atomics.load(this.keys, h) === (pc | 0) ? Atomics.load(this.ids, h) : -1;
   }
 }
-
-const hash = (pc: number): number => (Math.imul(pc >>> 1, 0x9e3779b1) >>> 20) & (CAPACITY - 1);

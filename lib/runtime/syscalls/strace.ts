@@ -8,7 +8,7 @@ function formatArg(space: AddressSpace, kind: ArgKind, value: number): string {
   switch (kind) {
     case 'int': case 'fd': return String(value | 0);
     case 'uint': return String(value >>> 0);
-    case 'oct': return '0' + (value >>> 0).toString(8);
+    case 'oct': return value === 0 ? '0' : '0' + (value >>> 0).toString(8);
     case 'dirfd': return value === AT_FDCWD ? 'AT_FDCWD' : String(value | 0);
     case 'signal': return signalName(value);
     case 'hex': case 'ptr': return value === 0 && kind === 'ptr' ? 'NULL' : '0x' + (value >>> 0).toString(16);
