@@ -29,7 +29,7 @@ export function tier2Flags(cmd: Command): Command {
     .option('--no-tier2', 'tier 1 only: do not compile hot code to WebAssembly')
     .option('--hot-threshold <N>', 'block executions before tier 2 compiles it (default 50)', parseCount)
     .addOption(new Option('--strategy <KIND>', 'trace formation: NET traces or regions (default region)').choices(['net', 'region']))
-    .option('--max-trace-blocks <N>', 'most guest blocks per trace or region (default 32)', parseCount)
+    .option('--max-trace-blocks <N>', 'most guest blocks per trace or region (default 32; NET: 16)', parseCount)
     .option('--workers <N>', 'tier-2 compiler threads (default: cores - 1)', parseCount)
     .option('--max-in-flight <N>', 'most compile tasks queued at once (default 4)', parseCount)
     .option('--opt-level <N>', 'binaryen optimizer: 0 none, 1 cheap passes (default), 2-4 full pipeline', level(4))

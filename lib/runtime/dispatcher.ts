@@ -152,49 +152,56 @@ export class Dispatcher {
     let left = budget;
     let dispatches = 0;
     for (;;) {
-      let source: ExitSource;
-      let exit: number;
+      let next: TranslatedBlock | null;
       const trace = block.trace as RunnableTrace | null;
-      if (trace !== null && trace.valid) {
-        exit = trace.run(left, 0);
-        x[STATE.STOP] = 0;
-        const n = x[STATE.EXIT_INSNS]!;
-        this.retired += n;
-        this.retiredInTraces += n;
-        trace.entries++;
-        trace.instructions += n;
-        const last = x[STATE.EXIT_TRACE] === trace.id ? trace : this.traces[x[STATE.EXIT_TRACE]!]!;
-        last.exitCounts[exit]!++;
-        left -= n;
-        source = last;
-        if (observer.recording) observer.onTraceEnter();
-      } else {
-        exit = block.run();
+      dispatches++;
+      if (trace === null || !trace.valid) {
+        // Tier 1: run the block, count it and its exit, follow the link.
+        const exit = block.run();
         this.retired += block.insnCount;
         left -= block.insnCount;
         const profile = block.profile;
         if (++profile.count === hot && observer.onHot(block)) left = 0;
         profile.edges[exit]!++;
         if (observer.recording && observer.onExecute(block, exit)) left = 0;
-        source = block;
-      }
-      dispatches++;
-      let next = source.next[exit]!;
-      if (next === null || !next.valid) {
-        const resolved = this.resolveExit(source, exit);
-        if (resolved === null || resolved instanceof Promise) {
-          this.dispatches += dispatches;
-          return resolved;
+        next = block.next[exit]!;
+        if (next === null || !next.valid) {
+          const resolved = this.resolveExit(block, exit);
+          if (resolved === null || resolved instanceof Promise) return this.endSlice(dispatches, resolved);
+          next = resolved;
         }
-        next = resolved;
+      } else {
+        // Tier 2: the trace may chain into others; its exit index belongs
+        // to the one it left from.
+        const exit = trace.run(left, 0);
+        x[STATE.STOP] = 0;
+        const n = x[STATE.EXIT_INSNS]!;
+        this.retired += n;
+        this.retiredInTraces += n;
+        left -= n;
+        trace.entries++;
+        trace.instructions += n;
+        const last = x[STATE.EXIT_TRACE] === trace.id ? trace : this.traces[x[STATE.EXIT_TRACE]!]!;
+        last.exitCounts[exit]!++;
+        if (observer.recording) observer.onTraceEnter();
+        next = last.next[exit]!;
+        if (next === null || !next.valid) {
+          const resolved = this.resolveExit(last, exit);
+          if (resolved === null || resolved instanceof Promise) return this.endSlice(dispatches, resolved);
+          next = resolved;
+        }
       }
       if (left <= 0) {
-        this.dispatches += dispatches;
         this.current = next;
-        return null;
+        return this.endSlice(dispatches, null);
       }
       block = next;
     }
+  }
+
+  private endSlice(dispatches: number, result: Suspension | null): Suspension | null {
+    this.dispatches += dispatches;
+    return result;
   }
 
   /** The slow path of an exit. Returns the next block, a Suspension, or

@@ -13,7 +13,8 @@ export interface Tier2Options {
   readonly hotThreshold: number;
   /** NET traces (a recorded hot path) or regions (hot CFG reachable from the head). */
   readonly strategy: TraceStrategy;
-  /** Most guest blocks in one trace or region. */
+  /** Most guest blocks in one trace or region (default: 32 for regions,
+   *  16 for NET traces, HQEMU's limit). */
   readonly maxBlocks: number;
   /** Worker threads compiling traces. */
   readonly workers: number;
@@ -71,9 +72,13 @@ export const TIER2_TUNABLES = {
 
 export type Tier2Tunable = keyof typeof TIER2_TUNABLES;
 
+export const DEFAULT_NET_MAX_BLOCKS = 16;
+
 export function resolveTier2Options(input: boolean | Partial<Tier2Options> | undefined): Tier2Options {
   if (input === false) return { ...DEFAULT_TIER2, enabled: false };
-  const o: Tier2Options = { ...DEFAULT_TIER2, ...(typeof input === 'object' ? input : {}) };
+  const given = typeof input === 'object' ? input : {};
+  const o: Tier2Options = { ...DEFAULT_TIER2, ...given };
+  if (given.maxBlocks === undefined && o.strategy === 'net') return resolveTier2Options({ ...given, maxBlocks: DEFAULT_NET_MAX_BLOCKS });
   for (const [name, { min, max }] of Object.entries(TIER2_TUNABLES)) {
     const v = o[name as Tier2Tunable];
     if (!Number.isInteger(v) || v < min || v > max) {
