@@ -6,9 +6,6 @@ import { buildNative, type NativeBuild } from './native.js';
 import { qemuVersion, runHyemu, runProcess, type Measurement, type Timeline } from './runners.js';
 import type { Sweep } from './sweep.js';
 
-/** The ways a kernel is run: the four modes, and one hybrid variant per sweep point. */
-export type Mode = 'tier1' | 'hybrid' | 'qemu' | 'native';
-
 export interface BenchConfig {
   readonly kernels: readonly Kernel[];
   /** Runs of each kernel in each mode. */
@@ -51,6 +48,7 @@ export interface BenchResults {
 /** The id of a sweep point's variant (the key in BenchResults.runs). */
 export const sweepVariant = (sweep: Sweep, label: string): string => `sweep:${sweep.tunable}=${label}`;
 
+/** A way to run a kernel: one of the four modes (tier1, hybrid, qemu, native), or hybrid at a sweep point. */
 interface Variant {
   readonly id: string;
   readonly label: string;

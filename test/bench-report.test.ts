@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { XMLValidator } from 'fast-xml-parser';
+import type { BenchReport } from '../lib/bench/report.js';
+import { qemuPath } from './helpers/guest.js';
+import { hyemu } from './helpers/cli.js';
+
+// A small real bench: two kernels, one run each, one iteration each (so
+// their checksums are checked too), and a sweep; then the report files.
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-bench-'));
+t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
+const run = hyemu(['bench', '--kernels', 'crc16,sieve', '--args', '1', '--repeat', '1', '--sweep', 'hotThreshold=2,50', '--out', out]);
+const qemu = qemuPath() !== null;
+
+/** The rows of the first Markdown table in `text`, split into cells. */
+function firstTable(text: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('|'));
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
+  return lines.slice(start, end === -1 ? undefined : end).map((l) => l.slice(1, -1).split('|').map((c) => c.trim()));
+}
+
+/** A chart: an SVG document, well-formed XML, showing each of `series`. */
+function svgTest(file: string, series: readonly string[]): void {
+  t.test(`${file} is well-formed and shows the data`, async (t) => {
+    const svg = fs.readFileSync(path.join(out, file), 'utf8');
+    t.ok(svg.startsWith('<svg'), 'starts with <svg');
+    t.equal(XMLValidator.validate(svg), true, 'well-formed XML');
+    for (const s of series) t.ok(svg.includes(s), `shows ${s}`);
+  });
+}
+
+t.test('the bench ran and said where it wrote what', async (t) => {
+  t.equal(run.status, 0, `exit 0 (${run.stderr.trim()})`);
+  t.match(run.stderr, /wrote speedup\.svg, warmup\.svg, sweep-hotThreshold\.svg, report\.md, report\.json to /);
+  for (const f of ['report.md', 'report.json', 'speedup.svg', 'warmup.svg', 'sweep-hotThreshold.svg']) {
+    t.ok(fs.existsSync(path.join(out, f)), `${f} written`);
+  }
+});
+
+t.test('the Markdown table has the expected columns and rows', async (t) => {
+  const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
+  const rows = firstTable(md);
+  const header = rows[0]!;
+  const expected = [
+    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid ms', ...(qemu ? ['qemu ms'] : []), 'native ms',
+    'tier 1 MIPS', 'hybrid MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
+    'hybrid speedup over tier 1', ...(qemu ? ['hybrid time ÷ qemu'] : []), 'hybrid time ÷ native',
+  ];
+  // The native column is there when a host compiler is.
+  t.same(header.filter((h) => h !== 'native ms' && h !== 'hybrid time ÷ native'),
+    expected.filter((h) => h !== 'native ms' && h !== 'hybrid time ÷ native'), 'columns');
+  t.equal(rows.length, 2 + 2 + 1, 'header, alignment, two kernels and the geometric mean');
+  t.same(rows.slice(2).map((r) => r[0]), ['crc16', 'sieve', '**geometric mean**'], 'rows');
+  for (const r of rows) t.equal(r.length, header.length, `${r[0]}: one cell per column`);
+  for (const r of rows.slice(2, 4)) {
+    t.match(r[2], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${r[0]}: tier 1 time as median (min–max)`);
+    t.match(r[header.indexOf('hybrid speedup over tier 1')], /^[\d.,]+×$/, `${r[0]}: speedup`);
+  }
+  t.ok(run.stdout.startsWith(`| ${header.join(' | ')} |`), 'stdout starts with the same table');
+  const sweep = md.slice(md.indexOf('## Sweep: hotThreshold'));
+  const sweepRows = firstTable(sweep);
+  t.same(sweepRows[0], ['kernel \\ hotThreshold', '2', '50 (default)'], 'sweep table columns');
+  t.same(sweepRows.slice(2).map((r) => r[0]), ['crc16', 'sieve', '**geometric mean speedup**'], 'sweep table rows');
+  t.match(md, /!\[Speedup over tier 1 alone\]\(speedup\.svg\)/, 'links the speedup chart');
+  t.match(md, /!\[Warm-up of crc16\]\(warmup\.svg\)/, 'links the warm-up chart');
+  t.match(md, /!\[hotThreshold sweep\]\(sweep-hotThreshold\.svg\)/, 'links the sweep chart');
+  t.match(md, /one tier-2 compiler pool of \d+ worker thread\(s\), started and warmed before the first run/, 'says the pool is warm');
+});
+
+t.test('report.json has the expected fields', async (t) => {
+  const r = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as BenchReport;
+  t.equal(r.schema, 'hyemu-bench/1');
+  t.equal(r.method.repeat, 1);
+  t.equal(r.hybrid['hotThreshold'], 50, 'hybrid runs with default settings');
+  t.same(r.kernels.map((k) => k.name), ['crc16', 'sieve']);
+  for (const k of r.kernels) {
+    t.same(k.args, ['1'], `${k.name}: the --args given`);
+    t.ok(k.instructions > 0, `${k.name}: guest instructions`);
+    for (const mode of [k.tier1, k.hybrid]) {
+      t.equal(mode.samplesMs.length, 1, `${k.name}: one sample per mode`);
+      t.equal(mode.medianMs, mode.samplesMs[0]);
+      t.ok(mode.mips! > 0, `${k.name}: MIPS`);
+    }
+    t.ok(Math.abs(k.speedupOverTier1 - k.tier1.medianMs / k.hybrid.medianMs) < 1e-9, `${k.name}: speedup = tier 1 ÷ hybrid`);
+    t.ok(k.hybrid.tier2Share >= 0 && k.hybrid.tier2Share <= 1, `${k.name}: tier-2 share`);
+    if (qemu) t.ok(k.qemu!.medianMs > 0 && k.hybridToQemu! > 0, `${k.name}: qemu time and ratio`);
+    else t.equal(k.qemu, null, `${k.name}: no qemu`);
+    t.equal(k.native === null, r.columns.native.skipped !== null, `${k.name}: native present iff its column is`);
+  }
+  t.equal(r.columns.qemu.skipped === null, qemu, 'qemu column iff qemu-riscv32 is installed');
+  t.equal(r.sweeps.length, 1);
+  t.same(r.sweeps[0]!.values, ['2', '50']);
+  t.equal(r.sweeps[0]!.baseline, '50');
+  t.same(r.sweeps[0]!.kernels.map((k) => k.points.length), [2, 2]);
+  t.equal(r.warmup?.kernel, 'crc16', 'warm-up of the first kernel');
+  t.ok(r.warmup!.tier1.samples.length > 0 && r.warmup!.hybrid.samples.length > 0, 'warm-up samples for both modes');
+});
+
+svgTest('speedup.svg', ['kernel: crc16;', 'kernel: sieve;', 'kernel: geometric mean;', 'mode: hybrid', ...(qemu ? ['mode: qemu-riscv32'] : [])]);
+svgTest('warmup.svg', ['Warm-up of crc16', 'mode: tier 1', 'mode: hybrid']);
+svgTest('sweep-hotThreshold.svg', ['Sweep of hotThreshold', 'kernel: crc16"', 'kernel: sieve"', 'hotThreshold: 2;', 'hotThreshold: 50;']);
+
+t.test('without qemu and native the table leaves those columns out', async (t) => {
+  const dir = path.join(out, 'plain');
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--out', dir]);
+  t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
+  const header = firstTable(fs.readFileSync(path.join(dir, 'report.md'), 'utf8'))[0]!;
+  t.same(header, ['kernel', 'guest instructions', 'tier 1 ms', 'hybrid ms', 'tier 1 MIPS', 'hybrid MIPS', 'in tier 2', 'hybrid speedup over tier 1']);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
+  t.equal(json.columns.qemu.skipped, 'turned off (--no-qemu)');
+  t.equal(json.columns.native.skipped, 'turned off (--no-native)');
+  t.match(r.stderr, /no qemu-riscv32 column: turned off \(--no-qemu\)/, 'says why on stderr');
+});
+
+t.test('without qemu-riscv32 and cc installed, the bench runs and says why their columns are missing', async (t) => {
+  // A PATH with only `env` (the harness starts qemu and native runs through it).
+  const bin = path.join(out, 'path');
+  fs.mkdirSync(bin);
+  const envPath = ['/usr/bin/env', '/bin/env'].find((p) => fs.existsSync(p))!;
+  fs.symlinkSync(envPath, path.join(bin, 'env'));
+  const dir = path.join(out, 'no-tools');
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--out', dir], { ...process.env, PATH: bin, HOSTCC: '' });
+  t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
+  t.equal(json.columns.qemu.skipped, 'qemu-riscv32 is not installed');
+  t.equal(json.columns.native.skipped, 'no host C compiler (cc)');
+  t.equal(json.kernels[0]!.qemu, null);
+  t.equal(json.kernels[0]!.native, null);
+  t.match(fs.readFileSync(path.join(dir, 'report.md'), 'utf8'), /- No qemu-riscv32 column: qemu-riscv32 is not installed\./);
+});
+
+t.test('a user ELF runs in the tier-1 and hybrid modes', async (t) => {
+  const dir = path.join(out, 'user');
+  const elf = path.join('bench/kernels/bin/sha256.elf');
+  const r = hyemu(['bench', elf, '--args', '1', '--repeat', '1', '--no-native', '--quiet', '--out', dir]);
+  t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
+  t.equal(r.stderr, '', '--quiet: nothing on stderr');
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
+  t.same(json.kernels.map((k) => k.name), ['sha256']);
+  t.ok(json.kernels[0]!.instructions > 0, 'its instruction count comes from the emulator');
+});
+
+t.test('a kernel that fails its own check fails the bench with exit 1', async (t) => {
+  // 0 iterations is a bad argument: the kernel prints its usage and exits 2.
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '0', '--repeat', '1', '--out', path.join(out, 'failed')]);
+  t.equal(r.status, 1, 'exit 1');
+  t.equal(r.stderr, 'hyemu: crc16 failed its own check under tier 1 (exit 2): usage: bench/kernels/bin/crc16.elf [iterations>0]\n'
+    .replace('bench/kernels/bin/crc16.elf', path.resolve('bench/kernels/bin/crc16.elf')), 'says which kernel, mode and why');
+  t.equal(r.stdout, '', 'no table');
+});
