@@ -70,11 +70,7 @@ function recordTimeline(emulator: Emulator): Timeline {
     if (dt > 0) samples.push({ timeMs: s.timeMs, mips: (s.instructions - last.instructions) / dt / 1000 });
     last = s;
   });
-  // 'trace-installed' carries no time; the latest progress sample's time
-  // would lag by up to an interval, so read the clock against the run's
-  // start, which run() takes synchronously when it is called (right after this).
-  const start = performance.now();
-  emulator.on('trace-installed', (t) => installs.push({ timeMs: performance.now() - start, name: t.name }));
+  emulator.on('trace-installed', (t) => installs.push({ timeMs: t.timeMs, name: t.name }));
   return { samples, installs };
 }
 

@@ -90,8 +90,9 @@ export interface ProgressSample {
 export interface EmulatorEvents {
   /** Emitted every `progressIntervalMs` while the guest runs, and at the end. */
   progress: [sample: ProgressSample];
-  /** A tier-2 trace was installed: its head pc, name, size and compile latency. */
-  'trace-installed': [info: { headPc: number; name: string; blocks: number; compileMs: number }];
+  /** A tier-2 trace was installed: when (ms since the run started), its head
+   *  pc, name, size in blocks and compile latency. */
+  'trace-installed': [info: { timeMs: number; headPc: number; name: string; blocks: number; compileMs: number }];
 }
 
 /**
@@ -196,6 +197,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     if (!(maxInsns > 0)) throw new OptionError('maxInstructions must be positive');
     const deadline = o.timeoutMs !== undefined ? performance.now() + positiveInt('timeoutMs', o.timeoutMs) : Infinity;
     const start = performance.now();
+    this.tier2?.markStart(start);
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });

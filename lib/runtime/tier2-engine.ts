@@ -10,7 +10,7 @@ export interface Tier2Stats {
   readonly invalidated: number;
   readonly compileMsMedian: number | null;
   readonly compileMsP95: number | null;
-  /** Milliseconds from the start of the run to the first install. */
+  /** Milliseconds from the start of the run (Emulator.run) to the first install. */
   readonly firstInstallMs: number | null;
   readonly instructions: number;
   /** Share of guest instructions executed in tier 2 (0..1). */
@@ -28,5 +28,8 @@ export interface Tier2Engine extends DispatchObserver {
    *  installed or has failed; null when there is nothing to wait for. */
   pendingWork(): Promise<void> | null;
   stats(): Tier2Stats;
+  /** The run starts now (times such as the first install count from here). */
+  markStart(time: number): void;
+  /** Stops this emulator's compile work; in-flight tasks are abandoned. */
   close(): Promise<void>;
 }

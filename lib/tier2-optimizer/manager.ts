@@ -58,7 +58,11 @@ export class Tier2Manager implements Tier2Engine {
   private readonly arrived: Array<{ request: Request; result: CompileResult }> = [];
   private readonly failures: Array<{ request: Request; error: unknown }> = [];
   private readonly latencies: number[] = [];
-  private readonly startedAt = performance.now();
+  /** When the guest started running (the run loop sets it). */
+  private startedAt = performance.now();
+  /** Aborts this emulator's compile tasks when it closes, so a pool shared
+   *  with later runs does not keep working for a finished one. */
+  private readonly closing = new AbortController();
   private nextId = 0;
   private settled: (() => void) | null = null;
   private closed = false;
@@ -169,10 +173,10 @@ export class Tier2Manager implements Tier2Engine {
       const request = this.waiting.splice(best, 1)[0]!;
       request.submittedAt = performance.now();
       this.inFlight.add(request);
-      const timeout = AbortSignal.timeout(this.options.compileTimeoutMs);
+      const signal = AbortSignal.any([AbortSignal.timeout(this.options.compileTimeoutMs), this.closing.signal]);
       // Through a promise, so that a pool that throws (shut down) fails the
       // task instead of the dispatcher that asked for it.
-      Promise.resolve().then(() => this.pool.compile(request.task, timeout)).then(
+      Promise.resolve().then(() => this.pool.compile(request.task, signal)).then(
         (result) => this.arrived.push({ request, result }),
         (error: unknown) => this.failures.push({ request, error }),
       ).finally(() => {
@@ -274,7 +278,7 @@ export class Tier2Manager implements Tier2Engine {
     this.firstInstallMs ??= performance.now() - this.startedAt;
     if (result.dump !== undefined) this.options.dump?.(request.name, result.dump);
     this.emu.emit('trace-installed', {
-      headPc: trace.headPc, name: trace.name, blocks: trace.blockCount, compileMs: performance.now() - request.submittedAt,
+      timeMs: performance.now() - this.startedAt, headPc: trace.headPc, name: trace.name, blocks: trace.blockCount, compileMs: performance.now() - request.submittedAt,
     });
   }
 
@@ -316,11 +320,16 @@ export class Tier2Manager implements Tier2Engine {
     };
   }
 
+  markStart(time: number): void {
+    this.startedAt = time;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.waiting.length = 0;
     this.poll();
+    this.closing.abort();
     if (this.ownsPool) await releasePool(this.pool as Tier2Pool);
   }
 }
