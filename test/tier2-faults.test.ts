@@ -97,17 +97,22 @@ t.test('code generations tell stale snapshots apart', async (t) => {
 t.test('trace directory: pc -> trace, direct-mapped in shared memory', async (t) => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   const d = new TraceDirectory(memory.buffer);
-  d.install(0x10000, 7);
-  t.equal(d.lookup(0x10000), 7, 'lookup finds the installed trace');
-  t.equal(d.lookup(0x10002), -1, 'another pc is not listed');
+  d.install(0x10000, 7, 0);
+  t.same(d.lookup(0x10000), { id: 7, entry: 0 }, 'lookup finds the installed trace');
+  t.equal(d.lookup(0x10002), null, 'another pc is not listed');
   t.equal(d.listed, 1);
   d.remove(0x10000, 8);
-  t.equal(d.lookup(0x10000), 7, 'removing another trace id leaves it');
-  // 0x12000 maps to the same slot: the later install takes it.
-  d.install(0x12000, 9);
-  t.equal(d.lookup(0x12000), 9);
-  t.equal(d.lookup(0x10000), -1, 'the collided head is no longer listed');
+  t.same(d.lookup(0x10000), { id: 7, entry: 0 }, 'removing another trace id leaves it');
+  // 0x12000 maps to the same slot: a non-head entry does not take it...
+  d.install(0x12000, 9, 3);
+  t.equal(d.lookup(0x12000), null, 'an entry does not displace a listed head');
+  // ...a head does.
+  d.install(0x12000, 9, 0);
+  t.same(d.lookup(0x12000), { id: 9, entry: 0 });
+  t.equal(d.lookup(0x10000), null, 'the collided head is no longer listed');
   d.remove(0x12000, 9);
-  t.equal(d.lookup(0x12000), -1, 'removed');
+  t.equal(d.lookup(0x12000), null, 'removed');
   t.equal(d.listed, 0);
+  d.install(0x12004, 5, 2);
+  t.same(d.lookup(0x12004), { id: 5, entry: 2 }, 'an entry fills a free slot');
 });

@@ -88,8 +88,8 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
       if (result.status !== 'compiled') throw new Error('unexpected stale result');
       const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
       const imports = traceImports(emu.space.memory, emu.space.state, table, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
-      const run = new WebAssembly.Instance(result.module, imports).exports['run'] as (fuel: number, retired: number) => number;
-      const exit = run(1e9, 0);
+      const run = new WebAssembly.Instance(result.module, imports).exports['run'] as (fuel: number, retired: number, entry: number) => number;
+      const exit = run(1e9, 0, 0);
       t.equal(result.exits[exit]?.kind, 'trap', `seed ${seed} O${optimizeLevel}: leaves through the ebreak`);
       t.equal(emu.space.state[STATE.EXIT_INSNS], block.insnCount, `seed ${seed} O${optimizeLevel}: retired count`);
       t.same(capture(emu), ref, `seed ${seed} O${optimizeLevel}: same registers and memory (${prog.bodyLength} random insns)`);

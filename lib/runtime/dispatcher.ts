@@ -28,7 +28,7 @@ export interface RunnableTrace extends TraceEntry, ExitSource {
    *  into other traces); returns the exit index of the trace it left from,
    *  whose id it leaves in STATE.EXIT_TRACE, with the instructions retired
    *  in STATE.EXIT_INSNS. */
-  run(fuel: number, retired: number): number;
+  run(fuel: number, retired: number, entry: number): number;
   readonly id: number;
   valid: boolean;
   entries: number;
@@ -173,7 +173,7 @@ export class Dispatcher {
       } else {
         // Tier 2: the trace may chain into others; its exit index belongs
         // to the one it left from.
-        const exit = trace.run(left, 0);
+        const exit = trace.run(left, 0, block.traceEntry);
         x[STATE.STOP] = 0;
         const n = x[STATE.EXIT_INSNS]!;
         this.retired += n;

@@ -203,6 +203,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = deadline !== Infinity ? setTimeout(onAbort, deadline - start) : null;
     this.kernel.abortSignal = stop.signal;
+    const stopped = aborted(stop.signal);
     let limit: string | null = null;
     const interval = o.progressIntervalMs !== undefined ? positiveInt('progressIntervalMs', o.progressIntervalMs) : Infinity;
     let nextSample = start + interval;
@@ -225,7 +226,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         if (now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
         if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
         const tier2Work = this.tier2?.pendingWork();
-        if (tier2Work) await Promise.race([tier2Work, aborted(stop.signal)]);
+        if (tier2Work) await Promise.race([tier2Work, stopped]);
         this.tier2?.poll();
         const suspension = d.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
         if (suspension) {

@@ -36,10 +36,14 @@ export const STATE_SLOT_COUNT = 64;
 export const STATE_BYTES = STATE_SLOT_COUNT * 4;
 
 /** The trace directory: TRACE_DIRECTORY_ENTRIES keys (guest pcs), then as
- *  many values (trace ids), direct-mapped by pc. */
+ *  many values (trace id << TRACE_ENTRY_BITS | entry index), direct-mapped
+ *  by pc. */
 export const TRACE_DIRECTORY_OFFSET = 0x1000;
 export const TRACE_DIRECTORY_ENTRIES = 4096;
 export const traceDirectorySlot = (pc: number): number => (pc >>> 1) & (TRACE_DIRECTORY_ENTRIES - 1);
+/** Bits of a directory value that hold the entry index (so at most 256
+ *  blocks per region). */
+export const TRACE_ENTRY_BITS = 8;
 
 export const PAGE_TABLE_OFFSET = 0x10000;
 /** 2^20 entries cover the whole 32-bit guest address space. */

@@ -14,8 +14,10 @@ export class TranslatedBlock {
   readonly next: (TranslatedBlock | null)[];
   /** Cleared when the code under it changes; the dispatcher then re-looks up. */
   valid = true;
-  /** The installed tier-2 trace headed here, entered instead of `run`. */
+  /** The installed tier-2 trace that covers this block, entered instead of
+   *  `run` at entry `traceEntry` (0 when the block is the trace's head). */
   trace: TraceEntry | null = null;
+  traceEntry = 0;
   readonly profile: BlockProfile;
   /** Last target of the indirect exit (a one-entry inline cache). */
   indirectCache: TranslatedBlock | null = null;

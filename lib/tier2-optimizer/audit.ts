@@ -1,7 +1,7 @@
 import type { AddressSpace } from '../runtime/address-space.js';
 import type { Dispatcher, DispatchExit } from '../runtime/dispatcher.js';
 import { GUEST_BASE, PAGE_SIZE, PAGE_TABLE_ENTRIES, PERM, STATE } from '../runtime/layout.js';
-import type { InstalledTrace } from './installed-trace.js';
+import type { InstalledTrace, TraceRun } from './installed-trace.js';
 import { RESUME_EXIT } from './lower.js';
 
 /** Guest-visible state: registers, reservation, and writable memory. */
@@ -28,22 +28,22 @@ export class TraceAuditor {
   wrap(trace: InstalledTrace): void {
     const run = trace.run;
     let left = TraceAuditor.ENTRIES_PER_TRACE;
-    trace.run = (fuel, retired) => {
+    trace.run = (fuel, retired, entry) => {
       if (--left <= 0) trace.run = run;
-      return this.audit(trace, run, fuel, retired);
+      return this.audit(trace, run, fuel, retired, entry);
     };
   }
 
-  private audit(trace: InstalledTrace, run: (fuel: number, retired: number) => number, fuel: number, retired: number): number {
+  private audit(trace: InstalledTrace, run: TraceRun, fuel: number, retired: number, entry: number): number {
     const state = this.space.state;
     const before = this.capture();
-    const exit = run(fuel, retired);
+    const exit = run(fuel, retired, entry);
     const insns = state[STATE.EXIT_INSNS]!;
     const tracePc = this.nextPc(trace.exits[exit]!);
     const afterTrace = this.capture();
 
     this.restore(before);
-    const replay = this.replay(trace.headPc, insns);
+    const replay = this.replay(trace.entryPcs[entry]!, insns);
     const afterTier1 = this.capture();
     this.audited++;
     const problems = this.compare(afterTrace, afterTier1);

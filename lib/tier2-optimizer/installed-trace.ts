@@ -1,8 +1,11 @@
 import type { DispatchExit, RunnableTrace } from '../runtime/dispatcher.js';
 import type { TranslatedBlock } from '../tier1-tcg/block.js';
 
+/** A trace module's run function: (fuel, retired, entry) -> exit index. */
+export type TraceRun = (fuel: number, retired: number, entry: number) => number;
+
 /** A compiled region, instantiated and entered by the dispatcher in place
- *  of the tier-1 block at its head. */
+ *  of the tier-1 blocks it covers (at the entry of each). */
 export class InstalledTrace implements RunnableTrace {
   valid = true;
   entries = 0;
@@ -13,15 +16,18 @@ export class InstalledTrace implements RunnableTrace {
   indirectCache: TranslatedBlock | null = null;
   readonly profile = null;
 
+  readonly headPc: number;
+
   constructor(
     readonly id: number,
     readonly name: string,
-    readonly headPc: number,
+    /** The pc of each entry (each region block); entry 0 is the head. */
+    readonly entryPcs: readonly number[],
     readonly exits: readonly DispatchExit[],
-    public run: (fuel: number, retired: number) => number,
+    public run: TraceRun,
     readonly pages: readonly number[],
-    readonly blockCount: number,
   ) {
+    this.headPc = entryPcs[0]!;
     this.next = exits.map(() => null);
     this.exitCounts = exits.map(() => 0);
   }

@@ -3,6 +3,7 @@ import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { BinaryOp, Condition, IRBlock, Op, Value } from '../ir/types.js';
 import {
   GUEST_BASE, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE, TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET,
+  TRACE_ENTRY_BITS,
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
@@ -11,8 +12,10 @@ import type { RegionBlock } from '../traces/region.js';
  * Tier-2 back end: lowers a region's IR blocks to one WebAssembly function
  * with binaryen, in the style of AssemblyScript's code generator.
  *
- *   run(fuel: i32, retired: i32) -> exit index
+ *   run(fuel: i32, retired: i32, entry: i32) -> exit index
  *
+ * Any block of the region can be the entry (a switch on `entry` picks it),
+ * so a return into the middle of a region enters it there.
  * Guest registers live in wasm locals: loaded from the state block at
  * entry, stored back (those the region writes) in the one epilogue every
  * exit goes through. The epilogue then looks the next pc up in the trace
@@ -39,22 +42,23 @@ export const IMPORTS = {
   table: 'traces',
 } as const;
 
-/** The signature of every trace: (fuel, retired) -> exit index. */
-const RUN_PARAMS = binaryen.createType([binaryen.i32, binaryen.i32]);
+/** The signature of every trace: (fuel, retired, entry) -> exit index. */
+const RUN_PARAMS = binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i32]);
 
-// Local layout: two parameters, then scratch, then registers and temps.
+// Local layout: three parameters, then scratch, then registers and temps.
 const FUEL = 0;
 const ICOUNT = 1;
-const LABEL = 2;
-const ADDR = 3;
-const VAL = 4;
-const E1 = 5;
-const E2 = 6;
-const EXIT = 7;
-const CHAIN = 8; // the pc to continue at in another trace, or 0
-const REG0 = 8; // x_r is local REG0 + r, r in 1..31
+const ENTRY = 2;
+const LABEL = 3;
+const ADDR = 4;
+const VAL = 5;
+const E1 = 6;
+const E2 = 7;
+const EXIT = 8;
+const CHAIN = 9; // the pc to continue at in another trace, or 0
+const REG0 = 9; // x_r is local REG0 + r, r in 1..31
 const TEMP0 = REG0 + 32;
-const PARAMS = 2;
+const PARAMS = 3;
 
 /** Exit 0: continue at the pc in the state block (indirect jumps leaving
  *  the region, a loop header out of budget or told to stop). */
@@ -268,13 +272,15 @@ export function lowerRegion(
   const slotOffset = (): binaryen.ExpressionRef =>
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
   const directoryKey = load32(m, TRACE_DIRECTORY_OFFSET, 4, slotOffset());
-  const directoryId = load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, slotOffset());
+  const directoryValue = (): binaryen.ExpressionRef =>
+    load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, slotOffset());
   const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
     m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
   const epilogue = relooper.addBlock(m.block(null, [
     ...written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r))),
     m.if(mayChain, m.if(m.i32.eq(directoryKey, get(CHAIN)),
-      m.return_call_indirect(IMPORTS.table, directoryId, [get(FUEL), get(ICOUNT)], RUN_PARAMS, i32))),
+      m.return_call_indirect(IMPORTS.table, m.i32.shr_u(directoryValue(), c(TRACE_ENTRY_BITS)),
+        [get(FUEL), get(ICOUNT), m.i32.and(directoryValue(), c((1 << TRACE_ENTRY_BITS) - 1))], RUN_PARAMS, i32))),
     m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
     m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
     m.return(get(EXIT)),
@@ -359,7 +365,14 @@ export function lowerRegion(
     }
   });
 
-  const body = relooper.renderAndDispose(blocks[0]!, LABEL);
+  // The entry switch: `entry` i starts at region block i (default: the head).
+  let start = blocks[0]!;
+  if (blocks.length > 1) {
+    start = relooper.addBlockWithSwitch(m.nop(), get(ENTRY));
+    relooper.addBranchForSwitch(start, blocks[0]!, [], 0);
+    for (let i = 1; i < blocks.length; i++) relooper.addBranchForSwitch(start, blocks[i]!, [i], 0);
+  }
+  const body = relooper.renderAndDispose(start, LABEL);
   const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
   const prologue = used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0))));
   const vars = new Array<number>(TEMP0 - PARAMS + maxTemps).fill(i32);

@@ -11,7 +11,7 @@ import { regionPages, type Region } from '../traces/region.js';
 import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
 import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './lower.js';
-import { InstalledTrace } from './installed-trace.js';
+import { InstalledTrace, type TraceRun } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
 import { traceImports } from './runtime-imports.js';
@@ -237,10 +237,10 @@ export class Tier2Manager implements Tier2Engine {
     }
     this.counts.compiled++;
     this.latencies.push(performance.now() - request.submittedAt);
-    let run: (fuel: number, retired: number) => number;
+    let run: TraceRun;
     try {
       const instance = new WebAssembly.Instance(result.module, this.imports);
-      run = instance.exports['run'] as (fuel: number, retired: number) => number;
+      run = instance.exports['run'] as TraceRun;
       if (typeof run !== 'function') throw new Error('the module has no run export');
     } catch (e) {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
@@ -253,7 +253,8 @@ export class Tier2Manager implements Tier2Engine {
       return;
     }
     const pages = request.snapshot.pages;
-    const trace = new InstalledTrace(request.id, request.name, request.head, result.exits, run, pages, request.region.blocks.length);
+    const entryPcs = request.region.blocks.map((b) => b.pc);
+    const trace = new InstalledTrace(request.id, request.name, entryPcs, result.exits, run, pages);
     if (trace.id >= this.table.length) {
       if (trace.id >= TRACE_TABLE_MAXIMUM) {
         this.fail(request, 'the trace table is full');
@@ -266,19 +267,27 @@ export class Tier2Manager implements Tier2Engine {
     // entered (and checked) from the dispatcher.
     this.table.set(trace.id, run);
     if (this.auditor) this.auditor.wrap(trace);
-    else this.directory.install(trace.headPc, trace.id);
     this.traces[trace.id] = trace;
     for (const p of pages) {
       let set = this.tracesByPage.get(p);
       if (!set) this.tracesByPage.set(p, (set = new Set()));
       set.add(trace);
     }
-    head.trace = trace;
+    // Every block of the region becomes an entry: the head always, the
+    // others where no other trace covers them yet.
+    entryPcs.forEach((pc, entry) => {
+      const block = entry === 0 ? head : this.dispatcher.cache.get(pc);
+      if (!block || !block.valid || (entry !== 0 && block.trace !== null)) return;
+      block.trace = trace;
+      block.traceEntry = entry;
+      if (!this.auditor) this.directory.install(pc, trace.id, entry);
+    });
     this.counts.installed++;
     this.firstInstallMs ??= performance.now() - this.startedAt;
     if (result.dump !== undefined) this.options.dump?.(request.name, result.dump);
     this.emu.emit('trace-installed', {
-      timeMs: performance.now() - this.startedAt, headPc: trace.headPc, name: trace.name, blocks: trace.blockCount, compileMs: performance.now() - request.submittedAt,
+      timeMs: performance.now() - this.startedAt, headPc: trace.headPc, name: trace.name, blocks: entryPcs.length,
+      compileMs: performance.now() - request.submittedAt,
     });
   }
 
@@ -297,11 +306,13 @@ export class Tier2Manager implements Tier2Engine {
       if (!t.valid) continue;
       t.valid = false;
       this.counts.invalidated++;
-      this.directory.remove(t.headPc, t.id);
       this.claimed.delete(t.headPc);
       for (const p of t.pages) this.tracesByPage.get(p)?.delete(t);
-      const head = this.dispatcher.cache.get(t.headPc);
-      if (head && head.trace === t) head.trace = null;
+      for (const pc of t.entryPcs) {
+        this.directory.remove(pc, t.id);
+        const block = this.dispatcher.cache.get(pc);
+        if (block && block.trace === t) block.trace = null;
+      }
     }
   }
 
