@@ -29,6 +29,8 @@ export interface RunnableTrace extends TraceEntry, ExitSource {
    *  whose id it leaves in STATE.EXIT_TRACE, with the instructions retired
    *  in STATE.EXIT_INSNS. */
   run(fuel: number, retired: number, entry: number): number;
+  /** The same from any entry of the trace (`run` is for entry 0). */
+  enter(fuel: number, retired: number, entry: number): number;
   readonly id: number;
   valid: boolean;
   entries: number;
@@ -173,7 +175,8 @@ export class Dispatcher {
       } else {
         // Tier 2: the trace may chain into others; its exit index belongs
         // to the one it left from.
-        const exit = trace.run(left, 0, block.traceEntry);
+        const entry = block.traceEntry;
+        const exit = entry === 0 ? trace.run(left, 0, 0) : trace.enter(left, 0, entry);
         x[STATE.STOP] = 0;
         const n = x[STATE.EXIT_INSNS]!;
         this.retired += n;

@@ -24,7 +24,10 @@ export class InstalledTrace implements RunnableTrace {
     /** The pc of each entry (each region block); entry 0 is the head. */
     readonly entryPcs: readonly number[],
     readonly exits: readonly DispatchExit[],
+    /** Runs from the head (entry 0). */
     public run: TraceRun,
+    /** Runs from any entry. */
+    public enter: TraceRun,
     readonly pages: readonly number[],
   ) {
     this.headPc = entryPcs[0]!;

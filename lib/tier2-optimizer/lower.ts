@@ -14,8 +14,9 @@ import type { RegionBlock } from '../traces/region.js';
  *
  *   run(fuel: i32, retired: i32, entry: i32) -> exit index
  *
- * Any block of the region can be the entry (a switch on `entry` picks it),
- * so a return into the middle of a region enters it there.
+ * `run` starts at the region's head; `enter` at any region block (a switch
+ * on `entry` picks it), so a return into the middle of a region enters it
+ * there.
  * Guest registers live in wasm locals: loaded from the state block at
  * entry, stored back (those the region writes) in the one epilogue every
  * exit goes through. The epilogue then looks the next pc up in the trace
@@ -42,7 +43,10 @@ export const IMPORTS = {
   table: 'traces',
 } as const;
 
-/** The signature of every trace: (fuel, retired, entry) -> exit index. */
+/** A trace module exports `run` (entered at the head) and `enter` (at any
+ *  region block, `entry` naming it). Both: (fuel, retired, entry) -> exit index. */
+export const RUN = 'run';
+export const ENTER = 'enter';
 const RUN_PARAMS = binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i32]);
 
 // Local layout: three parameters, then scratch, then registers and temps.
@@ -66,7 +70,8 @@ export const RESUME_EXIT = 0;
 
 const STATE_PC = STATE.PC * 4;
 
-/** The trace table every module imports: trace id -> its run function. */
+/** The trace table every module imports: slot 2*id holds trace id's `run`,
+ *  slot 2*id+1 its `enter`. */
 export const TRACE_TABLE_INITIAL = 1024;
 export const TRACE_TABLE_MAXIMUM = 1 << 20;
 
@@ -264,121 +269,146 @@ export function lowerRegion(
   };
   dfs(0);
 
-  const relooper = new binaryen.Relooper(m);
-  // The one epilogue: registers written back; then, within budget and not
-  // told to stop, a tail call into the trace installed at the next pc;
-  // otherwise the retired count and this trace's id, and return.
   // The directory slot's byte offset, as traceDirectorySlot() computes it.
   const slotOffset = (): binaryen.ExpressionRef =>
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
-  const directoryKey = load32(m, TRACE_DIRECTORY_OFFSET, 4, slotOffset());
-  const directoryValue = (): binaryen.ExpressionRef =>
-    load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, slotOffset());
-  const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
-    m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
-  const epilogue = relooper.addBlock(m.block(null, [
-    ...written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r))),
-    m.if(mayChain, m.if(m.i32.eq(directoryKey, get(CHAIN)),
-      m.return_call_indirect(IMPORTS.table, m.i32.shr_u(directoryValue(), c(TRACE_ENTRY_BITS)),
-        [get(FUEL), get(ICOUNT), m.i32.and(directoryValue(), c((1 << TRACE_ENTRY_BITS) - 1))], RUN_PARAMS, i32))),
-    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
-    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
-    m.return(get(EXIT)),
-  ]));
-  // One block per exit, which names it (and the pc to chain to) and goes to
-  // the epilogue. (A Relooper block without successors must end the
-  // function itself, or control would fall into the code rendered after it.)
-  const exitBlocks = new Map<number, binaryen.RelooperBlockRef>();
-  const exitBlock = (e: DispatchExit): binaryen.RelooperBlockRef => {
-    const index = exitIndex(e);
-    let rb = exitBlocks.get(index);
-    if (rb === undefined) {
-      const chainTo = e.kind === 'direct' ? c(e.target) : e.kind === 'indirect' ? load32(m, STATE_PC, 4, c(0)) : c(0);
-      rb = relooper.addBlock(m.block(null, [set(EXIT, c(index)), set(CHAIN, chainTo)]));
-      relooper.addBranch(rb, epilogue, 0, 0);
-      exitBlocks.set(index, rb);
-    }
-    return rb;
-  };
-  const resume = (): binaryen.RelooperBlockRef => exitBlock(exits[RESUME_EXIT]!);
+  const storeWritten = (): binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r)));
 
-  const bodies = irs.map((ir) => {
-    const code: binaryen.ExpressionRef[] = [set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount)))];
-    code.push(...lowerOps(ir));
-    return relooper.addBlock(m.block(null, code));
-  });
-  // Loop headers are entered through a check: out of budget, or told to
-  // stop, the trace leaves before running the header's block.
-  const blocks = irs.map((ir, i) => {
-    if (!headers.has(i)) return bodies[i]!;
-    const check = relooper.addBlock(m.nop());
-    const stop = m.i32.or(m.i32.ge_s(get(ICOUNT), get(FUEL)), load32(m, STATE.STOP * 4, 4, c(0)));
-    relooper.addBranch(check, resume(), stop, storePc(c(ir.pc)));
-    relooper.addBranch(check, bodies[i]!, 0, 0);
-    return check;
-  });
-
-  irs.forEach((ir, i) => {
-    const from = bodies[i]!;
-    const seenTargets = new Set<binaryen.RelooperBlockRef>();
-    const branch = (to: binaryen.RelooperBlockRef, cond: binaryen.ExpressionRef, code: binaryen.ExpressionRef): void => {
-      if (seenTargets.has(to)) throw new Error(`block ${i}: duplicate branch`);
-      seenTargets.add(to);
-      relooper.addBranch(from, to, cond, code);
-    };
-    const rb = region[i]!;
-    const t = ir.term;
-    const dest = (exitNo: number, target: number): binaryen.RelooperBlockRef => {
-      const s = rb.successors[exitNo];
-      return s !== null && s !== undefined ? blocks[s]! : exitBlock({ kind: 'direct', target });
-    };
-    switch (t.kind) {
-      case 'goto':
-        branch(dest(0, t.target), 0, 0);
-        break;
-      case 'branch': {
-        const taken = dest(1, t.taken);
-        const fall = dest(0, t.fallthrough);
-        if (taken !== fall) branch(taken, compare(t.cond, t.a, t.b), 0);
-        branch(fall, 0, 0);
-        break;
+  /**
+   * Builds one function body over the region's CFG. `multiEntry` adds the
+   * entry switch; since entering a loop other than at its header makes the
+   * CFG irreducible (the Relooper then dispatches every iteration through a
+   * label variable), that version hands over to the head-only version, which
+   * keeps clean loops, as soon as control reaches the head.
+   */
+  const buildBody = (multiEntry: boolean): binaryen.ExpressionRef => {
+    const relooper = new binaryen.Relooper(m);
+    // The one epilogue: registers written back; then, within budget and not
+    // told to stop, a tail call into the trace covering the next pc (table
+    // slot 2*id for its head, 2*id+1 for its other entries); otherwise the
+    // retired count and this trace's id, and return.
+    const value = (): binaryen.ExpressionRef => load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, slotOffset());
+    const entryOf = (): binaryen.ExpressionRef => m.i32.and(value(), c((1 << TRACE_ENTRY_BITS) - 1));
+    const tableSlot = m.i32.or(m.i32.shl(m.i32.shr_u(value(), c(TRACE_ENTRY_BITS)), c(1)), m.i32.ne(entryOf(), c(0)));
+    const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
+      m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
+    const epilogue = relooper.addBlock(m.block(null, [
+      ...storeWritten(),
+      m.if(mayChain, m.if(m.i32.eq(load32(m, TRACE_DIRECTORY_OFFSET, 4, slotOffset()), get(CHAIN)),
+        m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32))),
+      m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
+      m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+      m.return(get(EXIT)),
+    ]));
+    // One block per exit, which names it (and the pc to chain to) and goes
+    // to the epilogue. (A Relooper block without successors must end the
+    // function itself, or control would fall into the code rendered after it.)
+    const exitBlocks = new Map<number, binaryen.RelooperBlockRef>();
+    const exitBlock = (e: DispatchExit): binaryen.RelooperBlockRef => {
+      const index = exitIndex(e);
+      let rb = exitBlocks.get(index);
+      if (rb === undefined) {
+        const chainTo = e.kind === 'direct' ? c(e.target) : e.kind === 'indirect' ? load32(m, STATE_PC, 4, c(0)) : c(0);
+        rb = relooper.addBlock(m.block(null, [set(EXIT, c(index)), set(CHAIN, chainTo)]));
+        relooper.addBranch(rb, epilogue, 0, 0);
+        exitBlocks.set(index, rb);
       }
-      case 'jump_indirect': {
-        const seen = new Set<number>();
-        for (const [pc, idx] of rb.indirectTargets) {
-          if (seen.has(idx)) continue;
-          seen.add(idx);
-          branch(blocks[idx]!, m.i32.eq(val(t.target), c(pc)), 0);
+      return rb;
+    };
+    const resume = (): binaryen.RelooperBlockRef => exitBlock(exits[RESUME_EXIT]!);
+
+    const bodies = irs.map((ir) => {
+      const code: binaryen.ExpressionRef[] = [set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount)))];
+      code.push(...lowerOps(ir));
+      return relooper.addBlock(m.block(null, code));
+    });
+    // Loop headers are entered through a check: out of budget, or told to
+    // stop, the trace leaves before running the header's block.
+    const blocks = irs.map((ir, i) => {
+      if (!headers.has(i)) return bodies[i]!;
+      const check = relooper.addBlock(m.nop());
+      const stop = m.i32.or(m.i32.ge_s(get(ICOUNT), get(FUEL)), load32(m, STATE.STOP * 4, 4, c(0)));
+      relooper.addBranch(check, resume(), stop, storePc(c(ir.pc)));
+      relooper.addBranch(check, bodies[i]!, 0, 0);
+      return check;
+    });
+    // In the multi-entry version, reaching the head continues in `run`.
+    if (multiEntry) {
+      blocks[0] = relooper.addBlock(m.block(null, [
+        ...storeWritten(), m.return_call(RUN, [get(FUEL), get(ICOUNT), c(0)], i32),
+      ]));
+    }
+
+    irs.forEach((ir, i) => {
+      const from = bodies[i]!;
+      const seenTargets = new Set<binaryen.RelooperBlockRef>();
+      const branch = (to: binaryen.RelooperBlockRef, cond: binaryen.ExpressionRef, code: binaryen.ExpressionRef): void => {
+        if (seenTargets.has(to)) throw new Error(`block ${i}: duplicate branch`);
+        seenTargets.add(to);
+        relooper.addBranch(from, to, cond, code);
+      };
+      const rb = region[i]!;
+      const t = ir.term;
+      const dest = (exitNo: number, target: number): binaryen.RelooperBlockRef => {
+        const s = rb.successors[exitNo];
+        return s !== null && s !== undefined ? blocks[s]! : exitBlock({ kind: 'direct', target });
+      };
+      switch (t.kind) {
+        case 'goto':
+          branch(dest(0, t.target), 0, 0);
+          break;
+        case 'branch': {
+          const taken = dest(1, t.taken);
+          const fall = dest(0, t.fallthrough);
+          if (taken !== fall) branch(taken, compare(t.cond, t.a, t.b), 0);
+          branch(fall, 0, 0);
+          break;
         }
-        branch(resume(), 0, storePc(val(t.target)));
-        break;
+        case 'jump_indirect': {
+          const seen = new Set<number>();
+          for (const [pc, idx] of rb.indirectTargets) {
+            if (seen.has(idx)) continue;
+            seen.add(idx);
+            branch(blocks[idx]!, m.i32.eq(val(t.target), c(pc)), 0);
+          }
+          branch(resume(), 0, storePc(val(t.target)));
+          break;
+        }
+        case 'syscall':
+          branch(exitBlock({ kind: 'syscall', pc: t.pc, next: t.next }), 0, 0);
+          break;
+        case 'fence_i':
+          branch(exitBlock({ kind: 'fence_i', pc: t.pc, next: t.next }), 0, 0);
+          break;
+        case 'trap':
+          branch(exitBlock({ kind: 'trap', signal: t.signal, pc: t.pc, addr: t.addr }), 0, 0);
+          break;
       }
-      case 'syscall':
-        branch(exitBlock({ kind: 'syscall', pc: t.pc, next: t.next }), 0, 0);
-        break;
-      case 'fence_i':
-        branch(exitBlock({ kind: 'fence_i', pc: t.pc, next: t.next }), 0, 0);
-        break;
-      case 'trap':
-        branch(exitBlock({ kind: 'trap', signal: t.signal, pc: t.pc, addr: t.addr }), 0, 0);
-        break;
-    }
-  });
+    });
 
-  // The entry switch: `entry` i starts at region block i (default: the head).
-  let start = blocks[0]!;
-  if (blocks.length > 1) {
-    start = relooper.addBlockWithSwitch(m.nop(), get(ENTRY));
-    relooper.addBranchForSwitch(start, blocks[0]!, [], 0);
-    for (let i = 1; i < blocks.length; i++) relooper.addBranchForSwitch(start, blocks[i]!, [i], 0);
-  }
-  const body = relooper.renderAndDispose(start, LABEL);
-  const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
-  const prologue = used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0))));
+    // The entry switch: `entry` i starts at region block i (default: the head).
+    let start = blocks[0]!;
+    if (multiEntry) {
+      start = relooper.addBlockWithSwitch(m.nop(), get(ENTRY));
+      relooper.addBranchForSwitch(start, blocks[0]!, [], 0);
+      for (let i = 1; i < blocks.length; i++) relooper.addBranchForSwitch(start, blocks[i]!, [i], 0);
+    }
+    const body = relooper.renderAndDispose(start, LABEL);
+    const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
+    const prologue = used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0))));
+    // Every path ends in a return; the trailing unreachable types the body.
+    return m.block(null, [...prologue, body, m.unreachable()], i32);
+  };
+
   const vars = new Array<number>(TEMP0 - PARAMS + maxTemps).fill(i32);
-  // Every path ends in a return; the trailing unreachable types the body.
-  m.addFunction('run', RUN_PARAMS, i32, vars, m.block(null, [...prologue, body, m.unreachable()], i32));
-  m.addFunctionExport('run', 'run');
+  m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody(false));
+  m.addFunctionExport(RUN, RUN);
+  if (irs.length > 1) {
+    m.addFunction(ENTER, RUN_PARAMS, i32, vars, buildBody(true));
+    m.addFunctionExport(ENTER, ENTER);
+  } else {
+    m.addFunctionExport(RUN, ENTER);
+  }
   return exits;
 }
 

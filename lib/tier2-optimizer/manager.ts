@@ -10,7 +10,7 @@ import { formRegion } from '../traces/region-former.js';
 import { regionPages, type Region } from '../traces/region.js';
 import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
-import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './lower.js';
+import { ENTER, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './lower.js';
 import { InstalledTrace, type TraceRun } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
@@ -238,10 +238,12 @@ export class Tier2Manager implements Tier2Engine {
     this.counts.compiled++;
     this.latencies.push(performance.now() - request.submittedAt);
     let run: TraceRun;
+    let enter: TraceRun;
     try {
       const instance = new WebAssembly.Instance(result.module, this.imports);
-      run = instance.exports['run'] as TraceRun;
-      if (typeof run !== 'function') throw new Error('the module has no run export');
+      run = instance.exports[RUN] as TraceRun;
+      enter = instance.exports[ENTER] as TraceRun;
+      if (typeof run !== 'function' || typeof enter !== 'function') throw new Error('the module lacks its run/enter exports');
     } catch (e) {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
       return;
@@ -254,18 +256,20 @@ export class Tier2Manager implements Tier2Engine {
     }
     const pages = request.snapshot.pages;
     const entryPcs = request.region.blocks.map((b) => b.pc);
-    const trace = new InstalledTrace(request.id, request.name, entryPcs, result.exits, run, pages);
-    if (trace.id >= this.table.length) {
-      if (trace.id >= TRACE_TABLE_MAXIMUM) {
+    const trace = new InstalledTrace(request.id, request.name, entryPcs, result.exits, run, enter, pages);
+    const slots = 2 * trace.id + 2;
+    if (slots > this.table.length) {
+      if (slots > TRACE_TABLE_MAXIMUM) {
         this.fail(request, 'the trace table is full');
         return;
       }
-      this.table.grow(Math.min(TRACE_TABLE_MAXIMUM, Math.max(trace.id + 1, this.table.length * 2)) - this.table.length);
+      this.table.grow(Math.min(TRACE_TABLE_MAXIMUM, Math.max(slots, this.table.length * 2)) - this.table.length);
     }
     // Into the table first, then the directory: once listed, other traces
     // may tail-call it. Audited traces are not listed, so that each one is
     // entered (and checked) from the dispatcher.
-    this.table.set(trace.id, run);
+    this.table.set(2 * trace.id, run);
+    this.table.set(2 * trace.id + 1, enter);
     if (this.auditor) this.auditor.wrap(trace);
     this.traces[trace.id] = trace;
     for (const p of pages) {
