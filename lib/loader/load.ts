@@ -34,7 +34,7 @@ export function loadProgram(space: AddressSpace, image: ElfImage, input: Process
     const prot = (s.readable ? PROT.READ : 0) | (s.writable ? PROT.WRITE : 0) | (s.executable ? PROT.EXEC : 0);
     for (let a = pageAlignDown(s.vaddr); a < s.vaddr + s.memsz; a += PAGE_SIZE) pagePerm.set(a, (pagePerm.get(a) ?? 0) | prot);
   }
-  if (!space.canMap(pagePerm.size * PAGE_SIZE + STACK_SIZE)) {
+  if (pagePerm.size * PAGE_SIZE + STACK_SIZE > space.limit) {
     throw new HyemuError('MEMORY_LIMIT', `the program needs ${pagePerm.size * PAGE_SIZE + STACK_SIZE} bytes, more than the memory limit of ${space.limit} bytes`);
   }
   for (const [addr, prot] of pagePerm) space.map(addr, PAGE_SIZE, prot);

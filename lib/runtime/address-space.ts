@@ -30,8 +30,12 @@ export class AddressSpace {
   /** x0..x31, pc and the other STATE slots. */
   readonly state: Int32Array;
   readonly pageTable: Uint8Array;
-  /** Bytes mapped now, counted against `limit`. */
+  /** Bytes mapped now. */
   private mappedBytes = 0;
+  /** Bytes of every page ever mapped. The shared memory cannot give pages
+   *  back to the host, so these are what the guest can make the host hold:
+   *  both counts are kept within `limit`. */
+  private committedBytes = 0;
   onInvalidate: CodeInvalidator = () => {};
   onCodeWrite: CodeWriteHandler = () => {};
 
@@ -48,6 +52,10 @@ export class AddressSpace {
     return this.mappedBytes;
   }
 
+  get committed(): number {
+    return this.committedBytes;
+  }
+
   /** True when [addr, addr+len) fits in the guest space (no wrap-around). */
   inRange(addr: number, len: number): boolean {
     return addr >= GUEST_MIN_ADDR && len >= 0 && addr + len <= GUEST_SPACE_END;
@@ -62,9 +70,16 @@ export class AddressSpace {
     return true;
   }
 
-  /** Whether mapping `len` more bytes stays within the memory limit. */
-  canMap(len: number): boolean {
-    return this.mappedBytes + len <= this.limit;
+  /** Whether mapping [addr, addr+len) (page aligned, currently free or
+   *  about to be replaced) stays within the memory limit: the bytes mapped,
+   *  and the bytes ever mapped (pages used before are reused for free). */
+  canMap(addr: number, len: number): boolean {
+    if (this.mappedBytes + len > this.limit) return false;
+    let fresh = 0;
+    for (let p = pageOf(addr), end = pageOf(addr) + len / PAGE_SIZE; p < end; p++) {
+      if (!(this.pageTable[p]! & PERM.DIRTY)) fresh += PAGE_SIZE;
+    }
+    return this.committedBytes + fresh <= this.limit;
   }
 
   /**
@@ -79,6 +94,7 @@ export class AddressSpace {
     for (let p = first; p < end; p++) {
       // Never-used pages are still zero; zeroing them would only cost RSS.
       if (this.pageTable[p]! & PERM.DIRTY) this.bytes.fill(0, GUEST_BASE + p * PAGE_SIZE, GUEST_BASE + (p + 1) * PAGE_SIZE);
+      else this.committedBytes += PAGE_SIZE;
       this.pageTable[p] = perm;
     }
     this.mappedBytes += len;

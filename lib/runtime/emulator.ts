@@ -201,7 +201,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = deadline !== Infinity ? setTimeout(onAbort, deadline - start) : null;
+    // The timer, not the clock, decides: it also wakes waits (sleeps, stdin).
+    let timedOut = false;
+    const timer = deadline !== Infinity ? setTimeout(() => { timedOut = true; stop.abort(); }, deadline - start) : null;
     this.kernel.abortSignal = stop.signal;
     const stopped = aborted(stop.signal);
     let limit: string | null = null;
@@ -223,14 +225,15 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
           sample(now);
           nextSample = now + interval;
         }
-        if (now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
+        if (timedOut || now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
         if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
         const tier2Work = this.tier2?.pendingWork();
         if (tier2Work) await Promise.race([tier2Work, stopped]);
         this.tier2?.poll();
         const suspension = d.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
         if (suspension) {
-          await suspension;
+          // A system call waiting on I/O; a limit or an abort ends the wait.
+          await Promise.race([suspension, stopped]);
           lastYield = performance.now();
         } else if (now - lastYield >= YIELD_EVERY_MS) {
           await this.yieldToEventLoop();

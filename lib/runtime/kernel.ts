@@ -80,6 +80,23 @@ export class Kernel {
     return this.signalActions.get(SIGNALS[signal])?.handler === SIG_IGN;
   }
 
+  /** Problems inside system call handlers (bugs in hyemu, or host errors
+   *  no handler expected): the guest gets EIO, the host keeps running. */
+  readonly internalErrors: string[] = [];
+
+  private guarded(name: string, run: () => number | Promise<number>): number | Promise<number> {
+    const failed = (e: unknown): number => {
+      if (this.internalErrors.length < 100) this.internalErrors.push(`${name}: ${(e as Error)?.message ?? String(e)}`);
+      return -E.EIO;
+    };
+    try {
+      const r = run();
+      return typeof r === 'number' ? r : r.catch(failed);
+    } catch (e) {
+      return failed(e);
+    }
+  }
+
   /** Waits `ms`, or less if the run is aborted meanwhile. */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -101,9 +118,9 @@ export class Kernel {
     this.syscallCount++;
     const name = SYSCALL_NAMES.get(nr);
     const def = name ? SYSCALLS[name] : undefined;
-    if (!this.strace) return def ? def.run(this, args) : -E.ENOSYS;
+    if (!this.strace) return def ? this.guarded(name!, () => def.run(this, args)) : -E.ENOSYS;
     const call = formatSyscall(this.space, name ?? `syscall_${nr}`, def?.args, args);
-    const result = def ? def.run(this, args) : -E.ENOSYS;
+    const result = def ? this.guarded(name!, () => def.run(this, args)) : -E.ENOSYS;
     const log = (r: number): number => {
       this.strace!(`${call} = ${r < 0 && r > -4096 ? `-1 ${errnoName(-r)}` : r}`);
       return r;

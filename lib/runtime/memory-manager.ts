@@ -36,7 +36,7 @@ export class MemoryManager {
     const newTop = pageAlignUp(addr);
     if (newTop > oldTop) {
       const len = newTop - oldTop;
-      if (newTop > this.mmapTop || !this.space.isFree(oldTop, len) || !this.space.canMap(len)) return this.brkEnd;
+      if (newTop > this.mmapTop || !this.space.isFree(oldTop, len) || !this.space.canMap(oldTop, len)) return this.brkEnd;
       this.space.map(oldTop, len, PROT.READ | PROT.WRITE);
     } else if (newTop < oldTop) {
       this.space.unmap(newTop, oldTop - newTop);
@@ -66,7 +66,7 @@ export class MemoryManager {
       const hint = pageAlignDown(addr);
       at = hint !== 0 && this.space.isFree(hint, len) ? hint : this.space.findFree(len, pageAlignUp(this.brkEnd), this.mmapTop);
     }
-    if (at === null || !this.space.canMap(len)) return -E.ENOMEM;
+    if (at === null || !this.space.canMap(at, len)) return -E.ENOMEM;
     this.space.map(at, len, prot);
     if (file) {
       const n = file(this.space.bytes.subarray(GUEST_BASE + at, GUEST_BASE + at + length), offset);

@@ -65,14 +65,21 @@ t.test('map, unmap, protect: page-table bits and the mapped-bytes count', async 
   t.equal(bitsAt(s, 0x20000), PERM.DIRTY, 'unmapped');
 });
 
-t.test('canMap against the limit', async (t) => {
+t.test('canMap against the limit: bytes mapped, and bytes ever mapped', async (t) => {
   const s = space(4 * P);
-  t.ok(s.canMap(4 * P), 'exactly the limit');
-  t.notOk(s.canMap(4 * P + 1), 'one byte over');
+  t.ok(s.canMap(0x40000, 4 * P), 'exactly the limit');
+  t.notOk(s.canMap(0x40000, 5 * P), 'a page over');
   s.map(0x40000, 3 * P, RW);
-  t.ok(s.canMap(P), 'room for one more page');
-  t.notOk(s.canMap(2 * P), 'not for two');
+  t.ok(s.canMap(0x50000, P), 'room for one more page');
+  t.notOk(s.canMap(0x50000, 2 * P), 'not for two');
   t.equal(s.limit, 4 * P, 'limit');
+  // Unmapped pages keep their host memory: mapping them again is free,
+  // mapping fresh pages counts against what was ever mapped.
+  s.unmap(0x40000, 3 * P);
+  t.equal(s.mapped, 0, 'nothing mapped');
+  t.equal(s.committed, 3 * P, 'three pages ever mapped');
+  t.ok(s.canMap(0x40000, 4 * P), 'the used pages and one fresh one fit');
+  t.notOk(s.canMap(0x50000, 2 * P), 'two fresh pages do not');
 });
 
 t.test('isFree and findFree (top-down)', async (t) => {

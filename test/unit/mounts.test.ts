@@ -77,18 +77,19 @@ const ns = new Namespace([
   parseMountSpec(`${H('c')}:/srv/www/c:ro`),
 ]);
 
-const host = (hostPath: string, guestPath: string, readOnly = false): Resolved => ({ kind: 'host', hostPath, readOnly, guestPath });
+const host = (hostPath: string, guestPath: string, readOnly = false, mountRoot = false): Resolved =>
+  ({ kind: 'host', hostPath, readOnly, guestPath, mountRoot });
 const err = (errno: number): Resolved => ({ kind: 'error', errno: -errno });
 
 t.test('resolution of plain files and nested mounts', async (t) => {
   t.same(ns.resolve('/data/file.txt'), host(H('a/file.txt'), '/data/file.txt'), 'file in a mount');
-  t.same(ns.resolve('/data'), host(H('a'), '/data'), 'the mount point itself');
+  t.same(ns.resolve('/data'), host(H('a'), '/data', false, true), 'the mount point itself');
   t.same(ns.resolve('/data/sub/inner.txt'), host(H('a/sub/inner.txt'), '/data/sub/inner.txt'), 'subdirectory');
   t.same(ns.resolve('/data/nested/x.txt'), host(H('b/x.txt'), '/data/nested/x.txt'), 'nested mount wins');
-  t.same(ns.resolve('/data/nested'), host(H('b'), '/data/nested'), 'nested mount point');
+  t.same(ns.resolve('/data/nested'), host(H('b'), '/data/nested', false, true), 'nested mount point');
   t.same(ns.resolve('/data/nested/deeper/../x.txt'), host(H('b/x.txt'), '/data/nested/x.txt'), 'lexical .. inside');
   t.same(ns.resolve('/data/nested/../file.txt'), host(H('a/file.txt'), '/data/file.txt'), '.. leaves the nested mount');
-  t.same(ns.resolve('/srv/www/c'), host(H('c'), '/srv/www/c', true), 'read-only mount');
+  t.same(ns.resolve('/srv/www/c'), host(H('c'), '/srv/www/c', true, true), 'read-only mount');
   t.same(ns.resolve('/data/missing'), err(E.ENOENT), 'missing file');
   t.same(ns.resolve('/nowhere'), err(E.ENOENT), 'outside every mount');
   t.same(ns.resolve('/srv/other'), err(E.ENOENT), 'sibling of a virtual directory entry');
@@ -141,13 +142,13 @@ t.test("resolve mode 'nofollow'", async (t) => {
   t.same(ns.resolve('/data/link-in/inner.txt', 'nofollow'), host(H('a/sub/inner.txt'), '/data/link-in/inner.txt'), 'earlier components are followed');
   t.same(ns.resolve('/data/link-out/secret.txt', 'nofollow'), err(E.EACCES), 'parent through a link leading outside');
   t.same(ns.resolve('/data/nodir/x', 'nofollow'), err(E.ENOENT), 'missing parent');
-  t.same(ns.resolve('/data', 'nofollow'), host(H('a'), '/data'), 'the mount point itself');
+  t.same(ns.resolve('/data', 'nofollow'), host(H('a'), '/data', false, true), 'the mount point itself');
   t.same(ns.resolve('/data/missing', 'nofollow'), host(H('a/missing'), '/data/missing'), 'last component need not exist');
 });
 
 t.test('a mount at / and mount sources', async (t) => {
   const rootNs = new Namespace([parseMountSpec(`${H('a')}:/`)]);
-  t.same(rootNs.resolve('/'), host(H('a'), '/'), '/ is the host directory');
+  t.same(rootNs.resolve('/'), host(H('a'), '/', false, true), '/ is the host directory');
   t.same(rootNs.resolve('/../../file.txt'), host(H('a/file.txt'), '/file.txt'), '.. cannot leave it');
   t.same(rootNs.resolve('/link-out'), err(E.EACCES), 'links out are refused');
   t.notOk(rootNs.empty, 'not empty');

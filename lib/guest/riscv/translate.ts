@@ -63,7 +63,8 @@ const amoPick = (cond: Condition) => amo((b, old, src) => b.select(b.setcond(con
 /** An odd value can never equal the (aligned) address of an lr.w. */
 const NO_RESERVATION = constant(1);
 
-const illegal = (pc: number): Terminator => ({ kind: 'trap', signal: 'SIGILL', pc, addr: 0 });
+/** SIGILL reports the instruction's address as the fault address, as Linux does. */
+const illegal = (pc: number): Terminator => ({ kind: 'trap', signal: 'SIGILL', pc, addr: pc });
 
 /** Zicsr restricted to what user mode may do here: read the counters. A
  *  write (csrrw*, or csrrs/csrrc with a non-zero source) or any other CSR is
@@ -101,7 +102,7 @@ export const SEMANTICS: Readonly<Record<string, Semantics>> = {
   fence: () => {},
   'fence.i': (_b, i, pc) => ({ kind: 'fence_i', pc, next: (pc + i.size) >>> 0 }),
   ecall: (_b, i, pc) => ({ kind: 'syscall', pc, next: (pc + i.size) >>> 0 }),
-  ebreak: (_b, _i, pc) => ({ kind: 'trap', signal: 'SIGTRAP', pc, addr: 0 }),
+  ebreak: (_b, _i, pc) => ({ kind: 'trap', signal: 'SIGTRAP', pc, addr: pc }),
   csrrw: csrAccess(() => true),
   csrrs: csrAccess((i) => i.rs1 !== 0),
   csrrc: csrAccess((i) => i.rs1 !== 0),

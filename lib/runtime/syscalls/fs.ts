@@ -59,8 +59,13 @@ function openAt(k: Kernel, dirfd: number, pathPtr: number, flags: number, mode: 
   }
   // O_NOFOLLOW: a symbolic link as the last component is an error (ELOOP),
   // never followed, not even to a place inside the mount.
-  if (flags & O.NOFOLLOW && fs.lstatSync(r.hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) return -E.ELOOP;
-  const existing = fs.statSync(r.hostPath, { throwIfNoEntry: false });
+  let existing: fs.Stats | undefined;
+  try {
+    if (flags & O.NOFOLLOW && fs.lstatSync(r.hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) return -E.ELOOP;
+    existing = fs.statSync(r.hostPath, { throwIfNoEntry: false });
+  } catch (e) {
+    return fromHostError(e);
+  }
   if (existing && flags & O.CREAT && flags & O.EXCL) return -E.EEXIST;
   if (r.readOnly && (writes && (existing === undefined || access !== O.RDONLY || flags & O.TRUNC))) return -E.EROFS;
   if (existing?.isDirectory()) {
@@ -102,6 +107,22 @@ function afterWrite(k: Kernel, r: SyscallResult): SyscallResult {
     if (n === -E.EPIPE && !k.ignores('SIGPIPE')) k.kill('SIGPIPE', 0, 0, 'write to a closed pipe');
     return n;
   });
+}
+
+/** Runs `io` on each buffer in turn, adding up the bytes, until one
+ *  transfers less than its length (or fails: then the error, unless some
+ *  bytes already went through). Nothing is copied into host memory. */
+function eachBuffer(buffers: readonly Uint8Array[], io: (b: Uint8Array) => SyscallResult): SyscallResult {
+  const step = (i: number, done: number): SyscallResult => {
+    if (i >= buffers.length) return done;
+    const b = buffers[i]!;
+    if (b.length === 0) return step(i + 1, done);
+    return then(io(b), (n) => {
+      if (n < 0) return done > 0 ? done : n;
+      return n < b.length ? done + n : step(i + 1, done + n);
+    });
+  };
+  return step(0, 0);
 }
 
 /** Reads an iovec array: [base, len] pairs; -errno on a bad array. */
@@ -176,6 +197,8 @@ function hostPathForChange(k: Kernel, dirfd: number, pathPtr: number, mode: Reso
   if (r.kind === 'error') return r.errno;
   if (r.kind === 'virtual') return -E.EROFS;
   if (r.readOnly) return -E.EROFS;
+  // A mount point cannot be removed (or created over), as on Linux.
+  if (r.mountRoot) return -E.EBUSY;
   return r.hostPath;
 }
 
@@ -229,19 +252,9 @@ export const FILE_SYSCALLS: SyscallGroup = {
       if (typeof vecs === 'number') return vecs;
       const views = vecs.map(([base, len]) => k.space.writeView(base, len));
       if (views.includes(undefined)) return -E.EFAULT;
-      // One read into a staging buffer, then scattered: as Linux, a readv
-      // returns what one read of the file gives.
-      const tmp = new Uint8Array(vecs.reduce((s, [, len]) => s + len, 0));
-      return then(f.read(tmp), (n) => {
-        let off = 0;
-        for (const view of views as Uint8Array[]) {
-          if (off >= n) break;
-          const take = Math.min(view.length, n - off);
-          view.set(tmp.subarray(off, off + take));
-          off += take;
-        }
-        return n;
-      });
+      // Buffer by buffer, straight into guest memory, until one comes back
+      // short (a readv returns what the file has, as Linux does).
+      return eachBuffer(views as Uint8Array[], (view) => f.read(view));
     },
   },
   writev: {
@@ -253,7 +266,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
       if (typeof vecs === 'number') return vecs;
       const parts = vecs.map(([base, len]) => k.space.readView(base, len));
       if (parts.includes(undefined)) return -E.EFAULT;
-      return afterWrite(k, f.write(Buffer.concat(parts as Uint8Array[])));
+      return afterWrite(k, eachBuffer(parts as Uint8Array[], (part) => f.write(part)));
     },
   },
   pread64: {

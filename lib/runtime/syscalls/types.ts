@@ -14,6 +14,6 @@ export interface SyscallDef {
 export type SyscallGroup = Readonly<Partial<Record<import('./numbers.js').SyscallName, SyscallDef>>>;
 
 /** Applies `f` to a result that may still be pending. */
-export function then(r: SyscallResult, f: (n: number) => number): SyscallResult {
+export function then(r: SyscallResult, f: (n: number) => SyscallResult): SyscallResult {
   return typeof r === 'number' ? f(r) : r.then(f);
 }

@@ -52,7 +52,11 @@ interface Mount {
 export type ResolveMode = 'follow' | 'create' | 'nofollow';
 
 export type Resolved =
-  | { readonly kind: 'host'; readonly hostPath: string; readonly readOnly: boolean; readonly guestPath: string }
+  | {
+      readonly kind: 'host'; readonly hostPath: string; readonly readOnly: boolean; readonly guestPath: string;
+      /** The path is the mount point itself. */
+      readonly mountRoot: boolean;
+    }
   /** A directory that exists only because mounts lie below it. */
   | { readonly kind: 'virtual'; readonly guestPath: string; readonly children: readonly string[] }
   | { readonly kind: 'error'; readonly errno: number };
@@ -97,7 +101,7 @@ export class Namespace {
         ? this.containParent(m, hostPath)
         : this.contain(m, hostPath, mode === 'create');
       if (typeof checked === 'number') return { kind: 'error', errno: checked };
-      return { kind: 'host', hostPath: checked, readOnly: m.readOnly, guestPath: normal };
+      return { kind: 'host', hostPath: checked, readOnly: m.readOnly, guestPath: normal, mountRoot: comps.length === m.guest.length };
     }
     const children = new Set<string>();
     for (const m of this.mounts) {
@@ -117,7 +121,11 @@ export class Namespace {
     }
     // Creating: the name must not be a dangling symbolic link (which would
     // create its target, possibly outside).
-    if (fs.lstatSync(hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) return -E.EACCES;
+    try {
+      if (fs.lstatSync(hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) return -E.EACCES;
+    } catch (e) {
+      return fromHostError(e);
+    }
     return this.containParent(m, hostPath);
   }
 

@@ -1,6 +1,9 @@
 import type { Readable, Writable } from 'node:stream';
 import { E } from '../syscalls/errno.js';
 
+/** Most bytes one write hands to a Node stream. */
+const MAX_CHUNK = 1 << 20;
+
 /** Where guest stdin bytes come from. */
 export interface ByteSource {
   readonly isTTY: boolean;
@@ -146,14 +149,17 @@ export class StreamSink implements ByteSink {
 
   write(src: Uint8Array): number | Promise<number> {
     if (this.broken || this.stream.destroyed || this.stream.writableEnded) return -E.EPIPE;
-    const ok = this.stream.write(Buffer.from(src));
-    if (ok) return src.length;
+    // The stream keeps a copy; at most MAX_CHUNK bytes per call (a short
+    // write, which C libraries continue), so the host copies little at once.
+    const chunk = src.length > MAX_CHUNK ? src.subarray(0, MAX_CHUNK) : src;
+    const ok = this.stream.write(Buffer.from(chunk));
+    if (ok) return chunk.length;
     return new Promise<number>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);
         this.stream.off('error', done);
         this.stream.off('close', done);
-        resolve(this.broken ? -E.EPIPE : src.length);
+        resolve(this.broken ? -E.EPIPE : chunk.length);
       };
       this.stream.on('drain', done);
       this.stream.on('error', done);
