@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "linux_syscall.h"
+#include "check.h"
 
 #define L_AT_FDCWD (-100)
 #define L_AT_REMOVEDIR 0x200
@@ -31,64 +32,8 @@
 #define L_S_IFMT 0170000
 #define L_S_IFREG 0100000
 #define L_S_IFDIR 0040000
-#define L_ENOENT 2
-#define L_EBADF 9
-#define L_EEXIST 17
-#define L_ENOTDIR 20
-#define L_EISDIR 21
-#define L_EINVAL 22
-#define L_ENOSYS 38
-#define L_ENOTEMPTY 39
 #define PAGE 4096
 #define DATA_SIZE 10000
-
-static int first_fail;
-
-static void result(int code, const char *name, int ok, const char *detail)
-{
-	if (ok) {
-		printf("%s: %s\n", name, detail ? detail : "ok");
-	} else {
-		printf("FAIL %s: %s\n", name, detail ? detail : "failed");
-		if (!first_fail)
-			first_fail = code;
-	}
-}
-
-static const char *err_name(long r)
-{
-	static char buf[32];
-	switch (r) {
-	case -L_ENOENT: return "ENOENT";
-	case -L_EBADF: return "EBADF";
-	case -L_EEXIST: return "EEXIST";
-	case -L_ENOTDIR: return "ENOTDIR";
-	case -L_EISDIR: return "EISDIR";
-	case -L_EINVAL: return "EINVAL";
-	case -L_ENOSYS: return "ENOSYS";
-	case -L_ENOTEMPTY: return "ENOTEMPTY";
-	}
-	if (r < 0 && r > -4096)
-		snprintf(buf, sizeof buf, "errno %ld", -r);
-	else
-		snprintf(buf, sizeof buf, "%ld", r);
-	return buf;
-}
-
-struct linux_statx {
-	uint32_t mask, blksize;
-	uint64_t attributes;
-	uint32_t nlink, uid, gid;
-	uint16_t mode, pad0;
-	uint64_t ino, size, blocks, attributes_mask;
-	struct {
-		int64_t sec;
-		uint32_t nsec;
-		int32_t pad;
-	} atime, btime, ctime, mtime;
-	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
-	uint64_t spare[14];
-};
 
 struct iov {
 	void *base;

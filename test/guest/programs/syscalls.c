@@ -8,12 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "linux_syscall.h"
+#include "check.h"
 
-#define L_ENOENT 2
-#define L_ENOMEM 12
-#define L_EINVAL 22
-#define L_ENOTTY 25
-#define L_ENOSYS 38
 
 #define L_PROT_READ 1
 #define L_PROT_WRITE 2
@@ -28,37 +24,6 @@
 #define L_SIG_DFL ((long)0)
 #define L_TCGETS 0x5401
 #define PAGE 4096
-
-static int first_fail;
-
-static void result(int code, const char *name, int ok, const char *detail)
-{
-	if (ok) {
-		printf("%s: %s\n", name, detail ? detail : "ok");
-	} else {
-		printf("FAIL %s: %s\n", name, detail ? detail : "failed");
-		if (!first_fail)
-			first_fail = code;
-	}
-}
-
-static const char *err_name(long r)
-{
-	static char buf[32];
-	switch (r) {
-	case 0: return "0";
-	case -L_ENOENT: return "ENOENT";
-	case -L_ENOMEM: return "ENOMEM";
-	case -L_EINVAL: return "EINVAL";
-	case -L_ENOTTY: return "ENOTTY";
-	case -L_ENOSYS: return "ENOSYS";
-	}
-	if (r < 0 && r > -4096)
-		snprintf(buf, sizeof buf, "errno %ld", -r);
-	else
-		snprintf(buf, sizeof buf, "positive");
-	return buf;
-}
 
 struct utsname_l {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];

@@ -2,6 +2,8 @@
 #ifndef HYEMU_LINUX_SYSCALL_H
 #define HYEMU_LINUX_SYSCALL_H
 
+#include <stdint.h>
+
 #define SYS_getcwd 17
 #define SYS_dup 23
 #define SYS_fcntl 25
@@ -67,5 +69,17 @@ static inline long __hyemu_syscall6(long n, long a0, long a1, long a2, long a3, 
 #define linux_syscall4(n, a, b, c, d) __hyemu_syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define linux_syscall5(n, a, b, c, d, e) __hyemu_syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 #define linux_syscall6(n, a, b, c, d, e, f) __hyemu_syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/* Linux struct statx, the only stat call rv32 Linux has. */
+struct linux_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, pad0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct { int64_t sec; uint32_t nsec; int32_t pad; } atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
 
 #endif

@@ -72,18 +72,6 @@ off_t lseek(int fd, off_t offset, int whence)
 	return (off_t)result;
 }
 
-/* Linux struct statx, the only stat call rv32 Linux has. */
-struct linux_statx {
-	uint32_t mask, blksize;
-	uint64_t attributes;
-	uint32_t nlink, uid, gid;
-	uint16_t mode, pad0;
-	uint64_t ino, size, blocks, attributes_mask;
-	struct { int64_t sec; uint32_t nsec; int32_t pad; } atime, btime, ctime, mtime;
-	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
-	uint64_t spare[14];
-};
-
 static int statx_to_stat(int dirfd, const char *path, int flags, struct stat *st)
 {
 	struct linux_statx sx;
