@@ -2,7 +2,7 @@ import t from 'tap';
 import { Emulator, Tier2Pool } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
 import { traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
-import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from '../lib/tier2-optimizer/lower.js';
+import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from '../lib/tier2-optimizer/trace-abi.js';
 import { createGuestAccess } from '../lib/runtime/guest-access.js';
 import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
 import { CodeGenerations } from '../lib/traces/code-generations.js';

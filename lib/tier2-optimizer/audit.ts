@@ -2,7 +2,7 @@ import type { AddressSpace } from '../runtime/address-space.js';
 import type { Dispatcher, DispatchExit } from '../runtime/dispatcher.js';
 import { GUEST_BASE, PAGE_SIZE, PAGE_TABLE_ENTRIES, PERM, STATE } from '../runtime/layout.js';
 import type { InstalledTrace, TraceRun } from './installed-trace.js';
-import { RESUME_EXIT } from './lower.js';
+import { RESUME_EXIT } from './trace-abi.js';
 
 /** Guest-visible state: registers, reservation, and writable memory. */
 interface Snapshot {

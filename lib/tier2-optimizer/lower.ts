@@ -7,6 +7,7 @@ import {
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
+import { ENTER, IMPORTS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
 
 /**
  * Tier-2 back end: lowers a region's IR blocks to one WebAssembly function
@@ -35,18 +36,6 @@ import type { RegionBlock } from '../traces/region.js';
 const i32 = binaryen.i32;
 const none = binaryen.none;
 
-/** Imports every trace module takes (see runtime-imports.ts). */
-export const IMPORTS = {
-  readCounter: 'read_counter',
-  storeSlow: 'store_slow',
-  fault: 'fault',
-  table: 'traces',
-} as const;
-
-/** A trace module exports `run` (entered at the head) and `enter` (at any
- *  region block, `entry` naming it). Both: (fuel, retired, entry) -> exit index. */
-export const RUN = 'run';
-export const ENTER = 'enter';
 const RUN_PARAMS = binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i32]);
 
 // Local layout: three parameters, then scratch, then registers and temps.
@@ -64,16 +53,7 @@ const REG0 = 9; // x_r is local REG0 + r, r in 1..31
 const TEMP0 = REG0 + 32;
 const PARAMS = 3;
 
-/** Exit 0: continue at the pc in the state block (indirect jumps leaving
- *  the region, a loop header out of budget or told to stop). */
-export const RESUME_EXIT = 0;
-
 const STATE_PC = STATE.PC * 4;
-
-/** The trace table every module imports: slot 2*id holds trace id's `run`,
- *  slot 2*id+1 its `enter`. */
-export const TRACE_TABLE_INITIAL = 1024;
-export const TRACE_TABLE_MAXIMUM = 1 << 20;
 
 /**
  * A full-width i32.load. binaryen.js creates these with the `signed` flag

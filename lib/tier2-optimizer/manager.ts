@@ -10,7 +10,7 @@ import { formRegion } from '../traces/region-former.js';
 import { regionPages, type Region } from '../traces/region.js';
 import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
-import { ENTER, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './lower.js';
+import { ENTER, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
 import { InstalledTrace, type TraceRun } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
