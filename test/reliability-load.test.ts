@@ -175,10 +175,14 @@ if (process.env['HYEMU_LOAD_CHILD'] === '1') {
     // back within a few MiB, beside other test files it stays on a plateau
     // up to ~140 MiB higher. One round of eight guests peaks some 250 MiB
     // above the baseline, so what is checked is that the rounds after the
-    // first add nothing: a leak of one round's guests would add ~250 MiB.
+    // first add nothing: a leak of one round's guests would add ~250 MiB a
+    // round.
     const rss = report.afterRounds.map((s) => s.rss);
     t.comment(`RSS after each round: ${rss.map((n) => mib(n - b.rss)).join(', ')} above the baseline`);
-    t.ok(rss.at(-1)! - rss[0]! < 128 * MIB, `RSS does not grow from round to round (+${mib(rss.at(-1)! - rss[0]!)} from the first round to the last)`);
+    // The lower of the last two rounds: RSS wanders by ~100 MiB between
+    // rounds, a leak only grows.
+    const late = Math.min(...rss.slice(-2));
+    t.ok(late - rss[0]! < 128 * MIB, `RSS does not grow from round to round (+${mib(late - rss[0]!)} from the first round to the lower of the last two)`);
     t.ok(a.rss - b.rss < 384 * MIB, `RSS within one plateau of its baseline (+${mib(a.rss - b.rss)}; peak +${mib(p.rss - b.rss)})`);
   });
 }

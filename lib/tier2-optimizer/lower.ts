@@ -29,8 +29,10 @@ import { ENTER, IMPORTS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXI
  * (`fuel`) and the stop flag (set when a store rewrote translated code) so a
  * long-running loop still returns to the dispatcher. Guest memory is the
  * imported shared memory, addressed as `offset=GUEST_BASE` after the same
- * page-table check tier 1 makes; faults call an import that throws the
- * GuestFault.
+ * page-table check tier 1 makes. The rare paths leave by tail calls (see
+ * EXIT_HELPERS): faults to a call of the import that throws the GuestFault,
+ * and a store the fast path declines to the runtime, leaving the trace (one
+ * more way out, besides the epilogue).
  */
 
 const i32 = binaryen.i32;
@@ -54,6 +56,21 @@ const TEMP0 = REG0 + 32;
 const PARAMS = 3;
 
 const STATE_PC = STATE.PC * 4;
+
+/**
+ * The rare paths leave the trace function by a tail call to one of these
+ * helpers of the module: a call inside hot code (even on a branch never
+ * taken) made V8's code for the whole loop slower, while a tail call is an
+ * exit like a return. (Branching out to a label around the Relooper's
+ * output works as well, but binaryen 132's Relooper then throws a
+ * wasm::ParseException on some regions.)
+ *
+ *   fault_exit(signal, pc, addr)                  calls the fault import (throws)
+ *   store_exit(addr, value, size, pc, next, retired)
+ *       hands a store the fast path declined to the runtime, then leaves the
+ *       trace to resume at `next` (the caller has written its registers back)
+ */
+const EXIT_HELPERS = { fault: 'fault_exit', store: 'store_exit' } as const;
 
 /**
  * A full-width i32.load. binaryen.js creates these with the `signed` flag
@@ -107,7 +124,7 @@ export function lowerRegion(
   const pageEntry = (addr: binaryen.ExpressionRef): binaryen.ExpressionRef =>
     m.i32.load8_u(PAGE_TABLE_OFFSET, 1, m.i32.shr_u(addr, c(PAGE_SHIFT)));
   const raise = (signal: keyof typeof SIGNALS, pc: number): binaryen.ExpressionRef =>
-    m.block(null, [m.call(IMPORTS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR)], none), m.unreachable()]);
+    m.return_call(EXIT_HELPERS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR)], i32);
   const storePc = (pc: binaryen.ExpressionRef): binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
 
   const binary = (kind: BinaryOp, a: Value, b: Value): binaryen.ExpressionRef => {
@@ -157,13 +174,28 @@ export function lowerRegion(
     const out: binaryen.ExpressionRef[] = [];
     const n = ir.insnCount;
     let insnPc = ir.pc;
+    let insnSize = 0;
+    let insnIndex = 0;
+    let opIndex = -1;
+    /** Whether the current op is the instruction's last effect. */
+    const lastEffect = (): boolean => {
+      for (let j = opIndex + 1; j < ir.ops.length; j++) {
+        const next = ir.ops[j]!.op;
+        if (next === 'insn') return true;
+        if (next === 'setreg' || next === 'setstate' || next === 'store' || next === 'call') return false;
+      }
+      return true;
+    };
     const checkAligned = (aligned: boolean): void => {
       if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc)));
     };
     for (const op of ir.ops) {
+      opIndex++;
       switch (op.op) {
         case 'insn':
           insnPc = op.pc;
+          insnSize = op.size;
+          insnIndex = op.index;
           break;
         case 'getreg':
           out.push(set(TEMP0 + op.dst.id, get(REG0 + op.reg)));
@@ -212,12 +244,24 @@ export function lowerRegion(
           const store = op.size === 4 ? m.i32.store(GUEST_BASE, 1, get(ADDR), get(VAL))
             : op.size === 2 ? m.i32.store16(GUEST_BASE, 1, get(ADDR), get(VAL))
             : m.i32.store8(GUEST_BASE, 1, get(ADDR), get(VAL));
-          // The slow path stores, or throws SIGSEGV. When it discards
-          // translated code it sets the stop flag, and the trace leaves at
-          // its next loop header (a RISC-V hart may run stale code until
-          // fence.i, which always leaves the trace).
-          const slow = m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none);
-          out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
+          // The slow path stores, or throws SIGSEGV. When the store is its
+          // instruction's last effect, the trace writes its registers back
+          // and leaves through store_exit, resuming after the instruction.
+          // AMOs and sc write rd afterwards, so they call it in line: when
+          // it discards translated code it sets the stop flag, and the trace
+          // leaves at its next loop header (a RISC-V hart may run stale code
+          // until fence.i, which always leaves the trace).
+          if (lastEffect()) {
+            const retired = m.i32.sub(get(ICOUNT), c(n - insnIndex - 1));
+            out.push(m.if(m.i32.ne(flags, c(PERM.WRITE)), m.block(null, [
+              ...storeWritten(),
+              m.return_call(EXIT_HELPERS.store,
+                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired], i32),
+            ])), store);
+          } else {
+            const slow = m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none);
+            out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
+          }
           break;
         }
         case 'call': {
@@ -379,6 +423,18 @@ export function lowerRegion(
     // Every path ends in a return; the trailing unreachable types the body.
     return m.block(null, [...prologue, body, m.unreachable()], i32);
   };
+
+  const param = (k: number): binaryen.ExpressionRef => m.local.get(k, i32);
+  m.addFunction(EXIT_HELPERS.fault, binaryen.createType([i32, i32, i32]), i32, [], m.block(null, [
+    m.call(IMPORTS.fault, [param(0), param(1), param(2)], none), m.unreachable(),
+  ], i32));
+  m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
+    m.call(IMPORTS.storeSlow, [param(0), param(1), param(2), param(3)], none),
+    storePc(param(4)),
+    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), param(5)),
+    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+    c(RESUME_EXIT),
+  ], i32));
 
   const vars = new Array<number>(TEMP0 - PARAMS + maxTemps).fill(i32);
   m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody(false));
