@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { HyemuError, type RunResult } from '../../lib/index.js';
-import { prng } from './random-program.js';
+import { prng } from './prng.js';
 
 /**
  * Shared pieces of the fuzz tests (test/fuzz-*.test.ts): the case count

@@ -1,17 +1,6 @@
 import * as E from './rv-encode.js';
 import { assemble, writeElf } from './elf-writer.js';
-
-/** mulberry32: a small seeded PRNG, so every failure reproduces from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 export const TEXT_ADDR = 0x10000;
 export const DATA_ADDR = 0x20000;

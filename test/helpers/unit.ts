@@ -54,14 +54,3 @@ export function codeAt(base: number, insns: readonly number[]): CodeSource {
   };
 }
 
-/** mulberry32: a small seeded PRNG returning unsigned 32-bit values. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return (z ^ (z >>> 14)) >>> 0;
-  };
-}

@@ -5,7 +5,7 @@ import { IRBuilder, constant } from '../../lib/ir/builder.js';
 import { BINARY_OPS, CONDITIONS, type BinaryOp, type Condition, type IRBlock, type Value } from '../../lib/ir/types.js';
 import { FACTORY_PARAMS, generateBlockSource } from '../../lib/tier1-tcg/codegen.js';
 import { STATE } from '../../lib/runtime/layout.js';
-import { prng } from '../helpers/unit.js';
+import { prng32 } from '../helpers/prng.js';
 
 // ---------------------------------------------------------------------------
 // A BigInt reference of the RISC-V RV32IM semantics (ISA manual, chapters
@@ -71,7 +71,7 @@ const EDGES: number[] = (() => {
 })();
 
 const RANDOM_PAIRS: [number, number][] = (() => {
-  const r = prng(20240611);
+  const r = prng32(20240611);
   const out: [number, number][] = [];
   for (let i = 0; i < 4000; i++) {
     // Mix full-range values with small ones so division gets small divisors.
