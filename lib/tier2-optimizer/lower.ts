@@ -126,6 +126,12 @@ export function lowerRegion(
   const raise = (signal: keyof typeof SIGNALS, pc: number): binaryen.ExpressionRef =>
     m.return_call(EXIT_HELPERS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR)], i32);
   const storePc = (pc: binaryen.ExpressionRef): binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
+  /** What every way out of the trace tells the dispatcher: the instructions
+   *  retired and the trace left from. */
+  const reportExit = (retired: binaryen.ExpressionRef): binaryen.ExpressionRef[] => [
+    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), retired),
+    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+  ];
 
   const binary = (kind: BinaryOp, a: Value, b: Value): binaryen.ExpressionRef => {
     const A = (): binaryen.ExpressionRef => val(a);
@@ -176,9 +182,8 @@ export function lowerRegion(
     let insnPc = ir.pc;
     let insnSize = 0;
     let insnIndex = 0;
-    let opIndex = -1;
-    /** Whether the current op is the instruction's last effect. */
-    const lastEffect = (): boolean => {
+    /** Whether the op at `opIndex` is its instruction's last effect. */
+    const lastEffect = (opIndex: number): boolean => {
       for (let j = opIndex + 1; j < ir.ops.length; j++) {
         const next = ir.ops[j]!.op;
         if (next === 'insn') return true;
@@ -189,8 +194,7 @@ export function lowerRegion(
     const checkAligned = (aligned: boolean): void => {
       if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc)));
     };
-    for (const op of ir.ops) {
-      opIndex++;
+    for (const [opIndex, op] of ir.ops.entries()) {
       switch (op.op) {
         case 'insn':
           insnPc = op.pc;
@@ -251,7 +255,7 @@ export function lowerRegion(
           // it discards translated code it sets the stop flag, and the trace
           // leaves at its next loop header (a RISC-V hart may run stale code
           // until fence.i, which always leaves the trace).
-          if (lastEffect()) {
+          if (lastEffect(opIndex)) {
             const retired = m.i32.sub(get(ICOUNT), c(n - insnIndex - 1));
             out.push(m.if(m.i32.ne(flags, c(PERM.WRITE)), m.block(null, [
               ...storeWritten(),
@@ -320,8 +324,7 @@ export function lowerRegion(
       ...storeWritten(),
       m.if(mayChain, m.if(m.i32.eq(load32(m, TRACE_DIRECTORY_OFFSET, 4, slotOffset()), get(CHAIN)),
         m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32))),
-      m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), get(ICOUNT)),
-      m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+      ...reportExit(get(ICOUNT)),
       m.return(get(EXIT)),
     ]));
     // One block per exit, which names it (and the pc to chain to) and goes
@@ -431,8 +434,7 @@ export function lowerRegion(
   m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
     m.call(IMPORTS.storeSlow, [param(0), param(1), param(2), param(3)], none),
     storePc(param(4)),
-    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), param(5)),
-    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+    ...reportExit(param(5)),
     c(RESUME_EXIT),
   ], i32));
 

@@ -1,6 +1,7 @@
 import type { GuestAccess } from '../runtime/guest-access.js';
 import { STATE } from '../runtime/layout.js';
 import { GuestFault, signalName, type SignalName } from '../runtime/signals.js';
+import { IMPORTS } from './trace-abi.js';
 
 /**
  * The JavaScript functions trace modules import. Faults are thrown as
@@ -20,16 +21,16 @@ export function traceImports(
   return {
     env: {
       memory,
-      traces,
-      read_counter: readCounter,
+      [IMPORTS.table]: traces,
+      [IMPORTS.readCounter]: readCounter,
       /** A store the fast path declined: not writable (throws SIGSEGV) or
        *  onto translated code (discards it, and tells the trace to stop). */
-      store_slow(addr: number, value: number, size: number, pc: number): void {
+      [IMPORTS.storeSlow](addr: number, value: number, size: number, pc: number): void {
         const before = codeVersion();
         stores[size as 1 | 2 | 4]!(addr, value, pc);
         if (codeVersion() !== before) state[STATE.STOP] = 1;
       },
-      fault(signo: number, pc: number, addr: number): never {
+      [IMPORTS.fault](signo: number, pc: number, addr: number): never {
         throw new GuestFault(signalName(signo) as SignalName, pc >>> 0, addr >>> 0);
       },
     },
