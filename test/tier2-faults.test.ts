@@ -1,7 +1,9 @@
 import t from 'tap';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Emulator, run, Tier2Pool, type CompilerPool, type RunResult } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
 import type { FaultInjection } from '../lib/tier2-optimizer/task.js';
+import { TaskDeadline, stampStart } from '../lib/tier2-optimizer/task-deadline.js';
 import { CodeGenerations } from '../lib/traces/code-generations.js';
 import { TraceDirectory } from '../lib/traces/trace-directory.js';
 import { guestElf, loadCases } from './helpers/guest.js';
@@ -27,7 +29,9 @@ for (const injection of ['throw', 'invalid-module', 'hang', 'crash'] as const sa
     const r = await run(guestElf('hotloop'), {
       ...HOTLOOP,
       tier2: {
-        pool, hotThreshold: 5, waitForInstall: true, compileTimeoutMs: 2000,
+        pool, hotThreshold: 5, waitForInstall: true,
+        // Only the hang needs a short limit; the others must not depend on one.
+        ...(injection === 'hang' ? { compileTimeoutMs: 2000 } : {}),
         faultInjection: (n) => (n < 2 ? injection : undefined),
       },
     });
@@ -37,6 +41,25 @@ for (const injection of ['throw', 'invalid-module', 'hang', 'crash'] as const sa
     t.ok(s.installed > 0, `other traces were still installed (${s.installed})`);
   });
 }
+
+t.test('the compile time limit counts from the worker picking the task up', async (t) => {
+  const deadline = new TaskDeadline(60);
+  const signal = deadline.start();
+  await sleep(200);
+  t.notOk(signal.aborted, 'a task still queued after three limits has not timed out');
+  stampStart(deadline.startedAt);
+  await sleep(20);
+  t.notOk(signal.aborted, 'a task running for less than the limit has not timed out');
+  await sleep(150);
+  t.ok(signal.aborted, 'a task running past the limit has timed out');
+  t.equal((signal.reason as DOMException).name, 'TimeoutError');
+  const cleared = new TaskDeadline(30);
+  const quiet = cleared.start();
+  stampStart(cleared.startedAt);
+  cleared.clear();
+  await sleep(100);
+  t.notOk(quiet.aborted, 'a settled task is not aborted later');
+});
 
 t.test('the pool shut down while tasks are in flight', async (t) => {
   const pool = new Tier2Pool(1);

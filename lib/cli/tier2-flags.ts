@@ -34,7 +34,7 @@ export function tier2Flags(cmd: Command): Command {
     .option('--max-in-flight <N>', 'most compile tasks queued at once (default 4)', parseCount)
     .option('--opt-level <N>', 'binaryen optimizer: 0 none, 1 cheap passes (default), 2-4 full pipeline', level(4))
     .option('--shrink-level <N>', 'binaryen shrink level 0-2 (default 0)', level(2))
-    .option('--compile-timeout <MS>', 'fail a trace compile after this long (default 10000)', parseCount)
+    .option('--compile-timeout <MS>', 'fail a trace compile running this long in its worker (default 10000)', parseCount)
     .option('--wait-for-install', 'test mode: pause the guest until each requested trace is installed')
     .option('--audit', 'also run each trace in tier 1 and compare the guest state')
     .option('--dump-traces <DIR>', "write each trace's IR and WebAssembly text to DIR");

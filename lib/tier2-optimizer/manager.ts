@@ -16,6 +16,7 @@ import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
 import { traceImports } from './runtime-imports.js';
 import type { CompileResult, CompileTask } from './task.js';
+import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
 
 interface Request {
@@ -28,6 +29,7 @@ interface Request {
   readonly region: Region;
   readonly task: CompileTask;
   readonly snapshot: GenerationSnapshot;
+  readonly deadline: TaskDeadline;
   submittedAt: number;
 }
 
@@ -151,15 +153,17 @@ export class Tier2Manager implements Tier2Engine {
     const pages = regionPages(region);
     const snapshot = this.generations.snapshot(pages);
     const inject = this.options.faultInjection?.(id);
+    const deadline = new TaskDeadline(this.options.compileTimeoutMs);
     const task: CompileTask = {
       kind: 'compile', id, name, blocks: region.blocks,
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
       dump: this.options.dump !== null, generations: this.generations.buffer, snapshot,
+      startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
-    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, submittedAt: 0 });
+    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, deadline, submittedAt: 0 });
     this.submitWaiting();
   }
 
@@ -173,13 +177,14 @@ export class Tier2Manager implements Tier2Engine {
       const request = this.waiting.splice(best, 1)[0]!;
       request.submittedAt = performance.now();
       this.inFlight.add(request);
-      const signal = AbortSignal.any([AbortSignal.timeout(this.options.compileTimeoutMs), this.closing.signal]);
+      const signal = AbortSignal.any([request.deadline.start(), this.closing.signal]);
       // Through a promise, so that a pool that throws (shut down) fails the
       // task instead of the dispatcher that asked for it.
       Promise.resolve().then(() => this.pool.compile(request.task, signal)).then(
         (result) => this.arrived.push({ request, result }),
         (error: unknown) => this.failures.push({ request, error }),
       ).finally(() => {
+        request.deadline.clear();
         this.inFlight.delete(request);
         this.submitWaiting();
         this.notifySettled();

@@ -24,7 +24,8 @@ export interface Tier2Options {
    *  full pipeline) and shrink level (0-2). */
   readonly optimizeLevel: number;
   readonly shrinkLevel: number;
-  /** A compile that takes longer fails (its trace stays in tier 1). */
+  /** A compile that runs longer in its worker fails (its trace stays in
+   *  tier 1); time queued for a worker does not count. */
   readonly compileTimeoutMs: number;
   /** Test mode: stop dispatching until each requested trace is installed
    *  or failed, so tier 2 runs as early as possible. */

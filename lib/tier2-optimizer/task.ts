@@ -23,6 +23,8 @@ export interface CompileTask {
   readonly dump: boolean;
   readonly generations: SharedArrayBuffer;
   readonly snapshot: GenerationSnapshot;
+  /** The worker stamps its start time here (see TaskDeadline). */
+  readonly startedAt?: SharedArrayBuffer;
   /** Test hook: make the worker fail in a chosen way. */
   readonly inject?: FaultInjection;
 }

@@ -1,5 +1,6 @@
 import { compileTask } from './compile.js';
 import type { CompileResult, WorkerTask } from './task.js';
+import { stampStart } from './task-deadline.js';
 
 /**
  * The piscina worker: binaryen is loaded when the worker starts (about a
@@ -8,6 +9,7 @@ import type { CompileResult, WorkerTask } from './task.js';
  */
 export default function compileInWorker(task: WorkerTask): CompileResult | 'warm' {
   if (task.kind === 'warmup') return 'warm';
+  if (task.startedAt) stampStart(task.startedAt);
   switch (task.inject) {
     case 'throw':
       throw new Error(`${task.name}: injected compiler failure`);
