@@ -49,7 +49,7 @@ t.test('instruction and time budgets end the run with status "limit"', async (t)
   t.match(insns.message, /^hyemu: instruction limit of 500000 reached at pc 0x[0-9a-f]{8}$/);
   const time = await run(guestElf('hotloop'), { args: ['100000000'], timeoutMs: 200 });
   t.equal(time.status, 'limit');
-  t.ok(time.stats.wallTimeMs < 1500, `stops soon after the time limit (${time.stats.wallTimeMs.toFixed(0)} ms)`);
+  t.ok(time.stats.wallTimeMs < 3000, `stops soon after the time limit (${time.stats.wallTimeMs.toFixed(0)} ms)`);
 });
 
 for (const [label, tier2] of [['tier 1', false], ['inside a tier-2 loop', { hotThreshold: 2, waitForInstall: true }]] as const) {
@@ -78,7 +78,7 @@ for (const [label, tier2] of [['tier 1', false], ['inside a tier-2 loop', { hotT
     await t.rejects(emu.run(), { name: 'AbortError' }, 'run() rejects with an AbortError');
     t.ok(abortedAt > 0, 'the abort happened during the run');
     const delay = performance.now() - abortedAt;
-    t.ok(delay < 200, `stopped ${delay.toFixed(0)} ms after the abort`);
+    t.ok(delay < 1000, `stopped ${delay.toFixed(0)} ms after the abort`);
   });
 }
 

