@@ -118,9 +118,10 @@ export class Kernel {
     this.syscallCount++;
     const name = SYSCALL_NAMES.get(nr);
     const def = name ? SYSCALLS[name] : undefined;
-    if (!this.strace) return def ? this.guarded(name!, () => def.run(this, args)) : -E.ENOSYS;
+    const perform = (): number | Promise<number> => (def ? this.guarded(name!, () => def.run(this, args)) : -E.ENOSYS);
+    if (!this.strace) return perform();
     const call = formatSyscall(this.space, name ?? `syscall_${nr}`, def?.args, args);
-    const result = def ? this.guarded(name!, () => def.run(this, args)) : -E.ENOSYS;
+    const result = perform();
     const log = (r: number): number => {
       this.strace!(`${call} = ${r < 0 && r > -4096 ? `-1 ${errnoName(-r)}` : r}`);
       return r;

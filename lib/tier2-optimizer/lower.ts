@@ -315,15 +315,23 @@ export function lowerRegion(
     // told to stop, a tail call into the trace covering the next pc (table
     // slot 2*id for its head, 2*id+1 for its other entries); otherwise the
     // retired count and this trace's id, and return.
-    const value = (): binaryen.ExpressionRef => load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, slotOffset());
-    const entryOf = (): binaryen.ExpressionRef => m.i32.and(value(), c((1 << TRACE_ENTRY_BITS) - 1));
-    const tableSlot = m.i32.or(m.i32.shl(m.i32.shr_u(value(), c(TRACE_ENTRY_BITS)), c(1)), m.i32.ne(entryOf(), c(0)));
+    // The slot's offset and its value are read once, into the scratch
+    // locals of loads and stores (free here).
+    const SLOT = E1;
+    const VALUE = E2;
+    const entryOf = (): binaryen.ExpressionRef => m.i32.and(get(VALUE), c((1 << TRACE_ENTRY_BITS) - 1));
+    const tableSlot = m.i32.or(m.i32.shl(m.i32.shr_u(get(VALUE), c(TRACE_ENTRY_BITS)), c(1)), m.i32.ne(entryOf(), c(0)));
     const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
       m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
     const epilogue = relooper.addBlock(m.block(null, [
       ...storeWritten(),
-      m.if(mayChain, m.if(m.i32.eq(load32(m, TRACE_DIRECTORY_OFFSET, 4, slotOffset()), get(CHAIN)),
-        m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32))),
+      m.if(mayChain, m.block(null, [
+        set(SLOT, slotOffset()),
+        m.if(m.i32.eq(load32(m, TRACE_DIRECTORY_OFFSET, 4, get(SLOT)), get(CHAIN)), m.block(null, [
+          set(VALUE, load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, get(SLOT))),
+          m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32),
+        ])),
+      ])),
       ...reportExit(get(ICOUNT)),
       m.return(get(EXIT)),
     ]));
@@ -427,14 +435,14 @@ export function lowerRegion(
     return m.block(null, [...prologue, body, m.unreachable()], i32);
   };
 
-  const param = (k: number): binaryen.ExpressionRef => m.local.get(k, i32);
+  // The helpers' parameters are locals 0.. as well.
   m.addFunction(EXIT_HELPERS.fault, binaryen.createType([i32, i32, i32]), i32, [], m.block(null, [
-    m.call(IMPORTS.fault, [param(0), param(1), param(2)], none), m.unreachable(),
+    m.call(IMPORTS.fault, [get(0), get(1), get(2)], none), m.unreachable(),
   ], i32));
   m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
-    m.call(IMPORTS.storeSlow, [param(0), param(1), param(2), param(3)], none),
-    storePc(param(4)),
-    ...reportExit(param(5)),
+    m.call(IMPORTS.storeSlow, [get(0), get(1), get(2), get(3)], none),
+    storePc(get(4)),
+    ...reportExit(get(5)),
     c(RESUME_EXIT),
   ], i32));
 

@@ -78,8 +78,9 @@ export const DEFAULT_NET_MAX_BLOCKS = 16;
 export function resolveTier2Options(input: boolean | Partial<Tier2Options> | undefined): Tier2Options {
   if (input === false) return { ...DEFAULT_TIER2, enabled: false };
   const given = typeof input === 'object' ? input : {};
-  const o: Tier2Options = { ...DEFAULT_TIER2, ...given };
-  if (given.maxBlocks === undefined && o.strategy === 'net') return resolveTier2Options({ ...given, maxBlocks: DEFAULT_NET_MAX_BLOCKS });
+  // NET traces default to HQEMU's 16 blocks, regions to DEFAULT_TIER2's.
+  const netDefault = given.maxBlocks === undefined && given.strategy === 'net' ? { maxBlocks: DEFAULT_NET_MAX_BLOCKS } : {};
+  const o: Tier2Options = { ...DEFAULT_TIER2, ...given, ...netDefault };
   for (const [name, { min, max }] of Object.entries(TIER2_TUNABLES)) {
     const v = o[name as Tier2Tunable];
     if (!Number.isInteger(v) || v < min || v > max) {
