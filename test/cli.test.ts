@@ -2,13 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { hyemu } from './helpers/cli.js';
+import { hyemu, noStack } from './helpers/cli.js';
 import { guestElf } from './helpers/guest.js';
 
 // The command line: guest exit codes, one-line fault and error reports with
 // defined exit codes (never a JavaScript stack), and the run options.
-const noStack = (t: { notMatch(a: string, re: RegExp, m: string): void }, stderr: string): void =>
-  t.notMatch(stderr, /\n\s+at .*\(.*:\d+:\d+\)/, 'no JavaScript stack trace');
 
 t.test('guest stdout and exit status', async (t) => {
   const r = hyemu(['run', '--no-tier2', guestElf('hello'), 'a', 'b']);

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { run } from '../lib/index.js';
+import { NR } from '../lib/runtime/syscalls/numbers.js';
 import { hyemu } from './helpers/cli.js';
-import { assemble, writeElf } from './helpers/elf-writer.js';
+import { assembleWords, writeElf } from './helpers/elf-writer.js';
 import { attempt, describeError, fuzzCases, fuzzFirstSeed, openFdCount, Rng, summary } from './helpers/fuzz-common.js';
 import { mutateElf } from './helpers/fuzz-elf-mutate.js';
 import { guestElf } from './helpers/guest.js';
@@ -25,7 +26,7 @@ const CLI_SAMPLES = Math.min(12, Math.max(4, Math.round(CASES / 50)));
 
 const tiny = writeElf({
   textAddr: 0x10000,
-  text: assemble([...E.li(10, 42), ...E.li(17, 94), E.ECALL].map((word) => ({ word, size: 4 as const }))),
+  text: assembleWords([...E.li(10, 42), ...E.li(17, NR.exit_group), E.ECALL]),
   dataAddr: 0x11000, data: new Uint8Array(16), bss: 64,
 });
 const BASES: ReadonlyArray<readonly [string, Uint8Array]> = [

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { Emulator, Tier2Pool, type RunResult } from '../lib/index.js';
-import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
-import { attempt, describeError, ending, fuzzCases, fuzzFirstSeed, hex, Rng, summary, type Ending } from './helpers/fuzz-common.js';
+import { captureState, type GuestState } from './helpers/guest-state.js';
+import { hex } from '../lib/ir/printer.js';
+import { attempt, describeError, ending, fuzzCases, fuzzFirstSeed, Rng, summary, type Ending } from './helpers/fuzz-common.js';
 import { FUZZ_DATA_ADDR, FUZZ_DATA_SIZE, insnProgram, patchedProgram, type BodyStyle, type FuzzProgram } from './helpers/fuzz-insn-gen.js';
 import { DATA_ADDR, DATA_SIZE } from './helpers/random-program.js';
 
@@ -18,10 +19,8 @@ const CASES = fuzzCases('insns', 300);
 const FIRST = fuzzFirstSeed();
 const BUDGET = 50_000;
 
-interface Final {
+interface Final extends GuestState {
   readonly ending: Ending;
-  readonly regs: number[];
-  readonly data: string;
   readonly retired: number;
   readonly instructions: number;
   readonly tier2Share: number;
@@ -31,20 +30,18 @@ async function runOnce(prog: FuzzProgram, dataAddr: number, dataSize: number, ti
   let emu: Emulator | undefined;
   const a = await attempt(async (): Promise<RunResult> => {
     emu = await Emulator.create(prog.elf, {
-      tier2: tier2 === false ? false : tier2, maxInstructions: BUDGET, timeoutMs: 20_000, ...(tier2 === false ? { verifyIR: true } : {}),
+      tier2, maxInstructions: BUDGET, timeoutMs: 20_000, ...(tier2 === false ? { verifyIR: true } : {}),
       // The same AT_RANDOM bytes on the initial stack in both runs.
       random: (buf) => buf.fill(0x5a),
     });
     return emu.run();
   });
   if (a.kind !== 'result') return { error: a.error, ms: a.ms };
-  const s = emu!.space.state;
   return {
     ms: a.ms,
     final: {
       ending: ending(a.result),
-      regs: [...s.slice(1, 32), s[STATE.RESERVATION]!],
-      data: Buffer.from(emu!.space.bytes.slice(GUEST_BASE + dataAddr, GUEST_BASE + dataAddr + dataSize)).toString('hex'),
+      ...captureState(emu!, dataAddr, dataSize),
       retired: emu!.dispatcher.retired,
       instructions: a.result.stats.instructions,
       tier2Share: a.result.stats.tier2?.share ?? 0,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { Emulator, run, Tier2Pool, type RunOptions } from '../lib/index.js';
+import { NR } from '../lib/runtime/syscalls/numbers.js';
 import { attempt, describeError, ending, fuzzCases, fuzzFirstSeed, openFdCount, Rng, summary, type Attempt } from './helpers/fuzz-common.js';
 import { oneCall, syscallProgram } from './helpers/fuzz-syscall-gen.js';
 
@@ -164,7 +165,7 @@ t.test('a guest cannot remove the directory it was given', async (t) => {
   fs.mkdirSync(scratch);
   const strace: string[] = [];
   // unlinkat(AT_FDCWD, "/scratch", AT_REMOVEDIR)
-  const r = await run(oneCall(35, [-100, '/scratch', 0x200]), { mounts: [`${scratch}:/scratch`], tier2: false, strace: (l) => strace.push(l) });
+  const r = await run(oneCall(NR.unlinkat, [-100, '/scratch', 0x200]), { mounts: [`${scratch}:/scratch`], tier2: false, strace: (l) => strace.push(l) });
   t.equal(r.exitCode, 0);
   // (Once broken: it returned 0 and the host directory was gone.)
   t.ok(fs.existsSync(scratch), 'the host directory is still there');
@@ -179,7 +180,7 @@ t.test('openat(O_NOFOLLOW) on a path that cannot be looked up returns an errno',
   for (const [guestPath, errno] of [['/scratch/a/x', 'ENOTDIR'], [`/scratch/${'n'.repeat(300)}`, 'ENAMETOOLONG']] as const) {
     const strace: string[] = [];
     // openat(AT_FDCWD, path, O_RDONLY | O_NOFOLLOW, 0)
-    const emu = await Emulator.create(oneCall(56, [-100, guestPath, 0x20000, 0]), { mounts: [`${scratch}:/scratch`], tier2: false, strace: (l) => strace.push(l) });
+    const emu = await Emulator.create(oneCall(NR.openat, [-100, guestPath, 0x20000, 0]), { mounts: [`${scratch}:/scratch`], tier2: false, strace: (l) => strace.push(l) });
     const r = await emu.run().catch((e: unknown) => e as Error);
     // (Once broken: the host's lstat error escaped from run(); the CLI
     // said "internal error" and exited 70.)

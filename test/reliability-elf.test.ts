@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { ElfError, HyemuError, run } from '../lib/index.js';
-import { hyemu } from './helpers/cli.js';
+import { hyemu, noStack } from './helpers/cli.js';
 import { ElfPatch } from './helpers/elf-patch.js';
 import { openFdCount, Rng } from './helpers/fuzz-common.js';
 import { guestElf } from './helpers/guest.js';
@@ -124,10 +124,6 @@ const CASES: BadElf[] = [
 const elf64 = hostElf64();
 if (elf64) CASES.push({ name: "the host's own 64-bit executable", bytes: elf64, message: /^64-bit ELF file: hyemu runs 32-bit RISC-V \(rv32\) programs$/ });
 
-const noStack = (t: Test, stderr: string): void => {
-  t.notMatch(stderr, /\n\s+at .*:\d+:\d+\)?/, 'no JavaScript stack trace');
-  t.notMatch(stderr, /internal error|TypeError|RangeError|ReferenceError/, 'not an internal error');
-};
 
 /** Runs the CLI on a file; checks one line, the exit code, speed, no stack. */
 function checkCli(t: Test, file: string, args: string[], status: number, line: RegExp): void {
@@ -204,7 +200,7 @@ t.test(`hello.elf truncated at ${CUTS.length} offsets (API)`, async (t) => {
     }
   }
   t.same(problems, [], 'every cut: a clean ElfError before the end of the loaded bytes, a normal run after it');
-  t.equal(refused + ran, CUTS.length);
+  t.ok(ran > 0, 'the cuts past the loaded bytes are covered too');
   t.equal(refused, CUTS.filter((c) => c < LOADED_END).length, `${refused} refused`);
   t.comment(`truncations: ${CUTS.length} cuts, ${refused} refused with an ElfError, ${ran} ran`);
 });

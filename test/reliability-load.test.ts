@@ -1,10 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Emulator, Tier2Pool, type RunResult } from '../lib/index.js';
-import { GUEST_DIR, loadCases, type GuestCase } from './helpers/guest.js';
+import { Emulator, Tier2Pool } from '../lib/index.js';
+import { loadCases, runCase, type GuestCase } from './helpers/guest.js';
 
 // Load: many emulators in one process, running different guest programs
 // at once and sharing one tier-2 worker pool, all give the expected results
@@ -19,8 +16,9 @@ import { GUEST_DIR, loadCases, type GuestCase } from './helpers/guest.js';
  *  self-modifying code, libc, system calls, files in a scratch mount, stdin,
  *  and a stack overflow (a fault). */
 const NAMES = ['hotloop 1000', 'qsort_big', 'smc', 'libc', 'syscalls', 'files', 'stdin_lines 300 lines', 'faults stack'];
+const ALL_CASES = loadCases();
 const CASES: GuestCase[] = NAMES.map((n) => {
-  const c = loadCases().find((c) => c.name === n);
+  const c = ALL_CASES.find((c) => c.name === n);
   if (!c) throw new Error(`no case ${n} in cases.json`);
   return c;
 });
@@ -32,27 +30,14 @@ interface Outcome {
   readonly tier2Installed: number;
 }
 
-/** Runs one case (like helpers/guest.ts runCase, with our own pool and a
- *  hook to see the Emulator). */
+/** Runs one case on the shared pool; `seen` sees its Emulator. */
 async function runGuest(c: GuestCase, pool: Tier2Pool, seen?: (emu: Emulator) => void): Promise<Outcome> {
-  const scratch = c.scratchDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-load-')) : null;
-  try {
-    const emu = await Emulator.create(path.join(GUEST_DIR, c.elf), {
-      args: [...(c.args ?? []), ...(scratch ? [scratch] : [])],
-      env: c.env ?? {}, stdin: c.stdin ?? '', mounts: scratch ? [`${scratch}:${scratch}`] : [],
-      timeoutMs: 300_000, tier2: { pool },
-    });
-    seen?.(emu);
-    const r: RunResult = await emu.run();
-    const stdout = r.stdout?.toString() ?? '';
-    const ok = r.exitCode === c.exit && (c.stdout === undefined || stdout === c.stdout);
-    return {
-      name: c.name, ok, tier2Installed: r.stats.tier2?.installed ?? 0,
-      detail: ok ? '' : `exit ${r.exitCode} (want ${c.exit}), stdout ${JSON.stringify(stdout.slice(0, 200))}`,
-    };
-  } finally {
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-  }
+  const { exitCode, stdout, result } = await runCase(c, { timeoutMs: 300_000, tier2: { pool } }, seen);
+  const ok = exitCode === c.exit && (c.stdout === undefined || stdout === c.stdout);
+  return {
+    name: c.name, ok, tier2Installed: result.stats.tier2?.installed ?? 0,
+    detail: ok ? '' : `exit ${exitCode} (want ${c.exit}), stdout ${JSON.stringify(stdout.slice(0, 200))}`,
+  };
 }
 
 /** All eight at once, on one shared pool. */

@@ -8,6 +8,7 @@ import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
 import { CodeGenerations } from '../lib/traces/code-generations.js';
 import type { CompileTask } from '../lib/tier2-optimizer/task.js';
 import { DATA_ADDR, DATA_SIZE, randomProgram } from './helpers/random-program.js';
+import { captureState, type GuestState } from './helpers/guest-state.js';
 
 // Randomly generated programs give the same final registers and memory in
 // both tiers. Fixed seeds here; `npm run fuzz:tiers` runs many more
@@ -15,17 +16,11 @@ import { DATA_ADDR, DATA_SIZE, randomProgram } from './helpers/random-program.js
 const SEEDS = Number(process.env['HYEMU_RANDOM_SEEDS'] ?? 12);
 const FIRST_SEED = Number(process.env['HYEMU_RANDOM_FIRST_SEED'] ?? 1);
 
-interface Final {
-  readonly regs: number[];
-  readonly data: string;
+interface Final extends GuestState {
   readonly retired?: number;
 }
 
-function capture(emu: Emulator): Final {
-  const s = emu.space.state;
-  const data = Buffer.from(emu.space.bytes.slice(GUEST_BASE + DATA_ADDR, GUEST_BASE + DATA_ADDR + DATA_SIZE)).toString('hex');
-  return { regs: [...s.slice(1, 32), s[STATE.RESERVATION]!], data };
-}
+const capture = (emu: Emulator): Final => captureState(emu, DATA_ADDR, DATA_SIZE);
 
 const pool = new Tier2Pool(1);
 t.teardown(() => pool.close());

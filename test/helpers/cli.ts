@@ -15,3 +15,9 @@ export function hyemu(args: readonly string[], env: NodeJS.ProcessEnv = process.
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Asserts that a hyemu stderr holds no JavaScript stack trace and no internal error. */
+export function noStack(t: { notMatch(found: string, pattern: RegExp, message: string): void }, stderr: string): void {
+  t.notMatch(stderr, /\n\s+at .*:\d+:\d+\)?/, 'no JavaScript stack trace');
+  t.notMatch(stderr, /internal error|TypeError|RangeError|ReferenceError/, 'not an internal error');
+}

@@ -52,8 +52,11 @@ export function writeElf(spec: ElfSpec): Uint8Array {
   return out;
 }
 
+/** One instruction: a 16-bit (compressed) or 32-bit word. */
+export interface InsnItem { readonly word: number; readonly size: 2 | 4 }
+
 /** Little-endian bytes of a mix of 16-bit and 32-bit instruction words. */
-export function assemble(words: ReadonlyArray<{ readonly word: number; readonly size: 2 | 4 }>): Uint8Array {
+export function assemble(words: readonly InsnItem[]): Uint8Array {
   const out = new Uint8Array(words.reduce((n, w) => n + w.size, 0));
   const v = new DataView(out.buffer);
   let at = 0;
@@ -63,4 +66,9 @@ export function assemble(words: ReadonlyArray<{ readonly word: number; readonly 
     at += w.size;
   }
   return out;
+}
+
+/** Little-endian bytes of 32-bit instruction words. */
+export function assembleWords(words: readonly number[]): Uint8Array {
+  return assemble(words.map((word) => ({ word, size: 4 as const })));
 }

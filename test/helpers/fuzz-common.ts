@@ -122,8 +122,6 @@ export function describeError(e: unknown): string {
   return String(e);
 }
 
-export const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
-
 /** A one-line summary the fuzz tests print with t.comment. */
 export function summary(name: string, figures: Record<string, number | string>): string {
   return `fuzz ${name}: ${Object.entries(figures).map(([k, v]) => `${k} ${v}`).join(', ')}`;

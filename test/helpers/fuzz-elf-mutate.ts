@@ -1,5 +1,5 @@
-import type { EhdrField, PhdrField } from './elf-patch.js';
-import { ElfPatch } from './elf-patch.js';
+import { hex } from '../../lib/ir/printer.js';
+import { ehdrFieldSize, EHDR_FIELDS, ElfPatch, PHDR_FIELDS } from './elf-patch.js';
 import { INTERESTING_U32, type Rng } from './fuzz-common.js';
 
 /**
@@ -9,15 +9,6 @@ import { INTERESTING_U32, type Rng } from './fuzz-common.js';
  * it did, so a failing case can be read (and reproduced from its seed).
  */
 
-const EHDR_FIELDS: readonly EhdrField[] = [
-  'ei_class', 'ei_data', 'ei_version', 'ei_osabi', 'e_type', 'e_machine', 'e_version', 'e_entry', 'e_phoff',
-  'e_shoff', 'e_flags', 'e_ehsize', 'e_phentsize', 'e_phnum', 'e_shentsize', 'e_shnum', 'e_shstrndx',
-];
-const EHDR_SIZE: Readonly<Record<string, 1 | 2 | 4>> = {
-  ei_class: 1, ei_data: 1, ei_version: 1, ei_osabi: 1, e_type: 2, e_machine: 2, e_ehsize: 2, e_phentsize: 2,
-  e_phnum: 2, e_shentsize: 2, e_shnum: 2, e_shstrndx: 2,
-};
-const PHDR_FIELDS: readonly PhdrField[] = ['p_type', 'p_offset', 'p_vaddr', 'p_paddr', 'p_filesz', 'p_memsz', 'p_flags', 'p_align'];
 /** p_type values: NULL, LOAD, DYNAMIC, INTERP, NOTE, SHLIB, PHDR, TLS, GNU_STACK, RISCV_ATTRIBUTES. */
 const P_TYPES = [0, 1, 2, 3, 4, 5, 6, 7, 0x6474e551, 0x70000003];
 
@@ -51,12 +42,12 @@ export function mutateElf(original: Uint8Array, rng: Rng): Mutated {
     const kind = rng.weighted([
       [6, 'ehdr'], [8, 'phdr'], [2, 'flip'], [2, 'truncate'], [1, 'overwrite'], [1, 'copy-phdr'], [1, 'append'], [1, 'sections'],
     ] as const);
-    const p = new ElfPatch(bytes);
     switch (kind) {
       case 'ehdr': {
         if (bytes.length < 52) break;
+        const p = new ElfPatch(bytes);
         const f = rng.pick(EHDR_FIELDS);
-        const v = f === 'e_type' && rng.chance(0.5) ? rng.int(0, 5) : fieldValue(rng, p.get(f), bytes.length, EHDR_SIZE[f] ?? 4);
+        const v = f === 'e_type' && rng.chance(0.5) ? rng.int(0, 5) : fieldValue(rng, p.get(f), bytes.length, ehdrFieldSize(f));
         p.set(f, v);
         bytes = p.bytes;
         steps.push(`${f}=${hex(v)}`);
@@ -64,6 +55,7 @@ export function mutateElf(original: Uint8Array, rng: Rng): Mutated {
       }
       case 'phdr': {
         if (bytes.length < 52) break;
+        const p = new ElfPatch(bytes);
         const phoff = p.get('e_phoff'), phnum = Math.min(p.get('e_phnum'), 16);
         if (phnum === 0) break;
         const index = rng.int(0, phnum - 1);
@@ -106,6 +98,7 @@ export function mutateElf(original: Uint8Array, rng: Rng): Mutated {
       }
       case 'copy-phdr': {
         if (bytes.length < 52) break;
+        const p = new ElfPatch(bytes);
         const phoff = p.get('e_phoff'), phnum = Math.min(p.get('e_phnum'), 16);
         if (phnum < 2 || phoff + phnum * 32 > bytes.length) break;
         const from = rng.int(0, phnum - 1), to = rng.int(0, phnum - 1);
@@ -127,6 +120,7 @@ export function mutateElf(original: Uint8Array, rng: Rng): Mutated {
         // Damage the section header table or the symbol table (read for
         // function names in fault reports).
         if (bytes.length < 52) break;
+        const p = new ElfPatch(bytes);
         const shoff = p.get('e_shoff'), shnum = p.get('e_shnum');
         if (shnum === 0 || shoff + shnum * 40 > bytes.length) break;
         const at = shoff + rng.int(0, shnum - 1) * 40 + 4 * rng.int(0, 9);
@@ -140,4 +134,3 @@ export function mutateElf(original: Uint8Array, rng: Rng): Mutated {
   return { bytes, steps };
 }
 
-const hex = (n: number): string => '0x' + (n >>> 0).toString(16);

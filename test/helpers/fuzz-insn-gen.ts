@@ -1,6 +1,6 @@
-import { assemble, writeElf } from './elf-writer.js';
+import { assemble, writeElf, type InsnItem } from './elf-writer.js';
 import type { Rng } from './fuzz-common.js';
-import { randomProgram, TEXT_ADDR } from './random-program.js';
+import { BASE, COUNTER, DESTS, randomProgram, SCRATCH, TEXT_ADDR } from './random-program.js';
 import * as E from './rv-encode.js';
 
 /**
@@ -15,18 +15,15 @@ import * as E from './rv-encode.js';
 
 export const FUZZ_DATA_ADDR = 0x20000;
 export const FUZZ_DATA_SIZE = 0x2000;
-/** s0: the middle of the data, so base+imm12 stays inside it. */
-const BASE = 8;
+/** s0 (BASE) points to the middle of the data, so base+imm12 stays inside
+ *  it; t6 (COUNTER) counts the loop down; t0 (ATOMIC) holds an aligned data
+ *  address for atomics. */
 const BASE_VALUE = FUZZ_DATA_ADDR + 0x1000;
-/** t6 counts the loop down. */
-const COUNTER = 31;
-/** t0 holds an aligned data address for atomics. */
-const ATOMIC = 5;
+const ATOMIC = SCRATCH;
 const NOP = 0x00000013;
 
-interface Item { readonly word: number; readonly size: 2 | 4 }
-const w = (word: number): Item => ({ word: word >>> 0, size: 4 });
-const h = (word: number): Item => ({ word: word & 0xffff, size: 2 });
+const w = (word: number): InsnItem => ({ word: word >>> 0, size: 4 });
+const h = (word: number): InsnItem => ({ word: word & 0xffff, size: 2 });
 
 /** True if a 32-bit word would make a system call or read the time CSRs. */
 function forbidden32(word: number): boolean {
@@ -54,8 +51,6 @@ function random16(rng: Rng): number {
 function reg(rng: Rng): number {
   return rng.chance(0.05) ? rng.pick([BASE, COUNTER, 2]) : rng.pick([0, 1, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
 }
-/** Destinations of safe instructions: never sp, s0, t0 or the counter. */
-const SAFE_DESTS = [1, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
 function dest(rng: Rng): number {
   const r = reg(rng);
   return r === BASE || r === COUNTER || r === 2 ? (rng.chance(0.2) ? r : 10) : r;
@@ -64,7 +59,7 @@ function dest(rng: Rng): number {
 /** A real opcode with random operands; `safe`: only operands and
  *  opcodes that do not fault (data accesses through s0 and t0, short
  *  forward branches, counter reads), so the loop gets hot. */
-function structured(rng: Rng, bodyBytesLeft: number, safe = false): Item[] {
+function structured(rng: Rng, bodyBytesLeft: number, safe = false): InsnItem[] {
   const kind = rng.weighted(safe ? [
     [10, 'op'], [8, 'op-imm'], [2, 'lui'], [2, 'auipc'], [8, 'load'], [6, 'store'], [3, 'amo'], [2, 'lr-sc'],
     [4, 'branch'], [1, 'jal'], [2, 'csr'], [1, 'fence'], [8, 'compressed'],
@@ -76,7 +71,7 @@ function structured(rng: Rng, bodyBytesLeft: number, safe = false): Item[] {
     // Every safe item is a multiple of 4 bytes and branches skip whole
     // words, so no jump lands inside an instruction.
     const near = (): number => 4 * rng.int(1, Math.max(1, Math.min(bodyBytesLeft >> 2, 8)));
-    const sd = (): number => rng.pick(SAFE_DESTS);
+    const sd = (): number => rng.pick(DESTS); // never sp, s0, t0 or the counter
     switch (kind) {
       case 'op': {
         const [f7, fn] = E.ALU_RR[rng.pick(Object.keys(E.ALU_RR))]!;
@@ -101,7 +96,7 @@ function structured(rng: Rng, bodyBytesLeft: number, safe = false): Item[] {
       case 'fence': return [w(rng.pick([0x0ff0000f, 0x0000100f, 0x8330000f]))];
       case 'compressed': {
         // Two at a time, to keep the 4-byte alignment.
-        const one = (): Item => {
+        const one = (): InsnItem => {
           const rd = sd();
           const rp = rng.pick([9, 10, 11, 12, 13, 14, 15]);
           return h(rng.pick([
@@ -187,7 +182,7 @@ function structured(rng: Rng, bodyBytesLeft: number, safe = false): Item[] {
 export type BodyStyle = 'random-words' | 'structured' | 'safe' | 'mixed' | 'single';
 
 /** One body item of the given style. */
-function item(rng: Rng, style: BodyStyle, bodyBytesLeft: number): Item[] {
+function item(rng: Rng, style: BodyStyle, bodyBytesLeft: number): InsnItem[] {
   if (style === 'safe') return structured(rng, bodyBytesLeft, true);
   const r = style === 'random-words' ? 0 : style === 'structured' ? 1 : rng.float();
   if (r < 0.1) {
@@ -199,12 +194,10 @@ function item(rng: Rng, style: BodyStyle, bodyBytesLeft: number): Item[] {
 export interface FuzzProgram {
   readonly elf: Uint8Array;
   readonly description: string;
-  /** The pc of the final ebreak (a normal end). */
-  readonly endPc: number;
 }
 
 /** Replaces forbidden words (system calls, time CSRs) by nops. */
-function sanitize(items: Item[]): Item[] {
+function sanitize(items: InsnItem[]): InsnItem[] {
   return items.map((it) => (it.size === 4 && forbidden32(it.word) ? w(NOP) : it));
 }
 
@@ -213,7 +206,7 @@ function sanitize(items: Item[]): Item[] {
  * `iterations` times a body of `length` random items, then ebreak.
  */
 export function insnProgram(rng: Rng, style: BodyStyle, length: number, iterations: number): FuzzProgram {
-  const prologue: Item[] = [];
+  const prologue: InsnItem[] = [];
   for (let r = 1; r < 32; r++) {
     if (r === 2) continue; // sp is set by the loader
     const value = r === BASE ? BASE_VALUE : r === COUNTER ? iterations
@@ -221,7 +214,7 @@ export function insnProgram(rng: Rng, style: BodyStyle, length: number, iteratio
       : rng.weighted([[3, rng.u32()], [2, rng.int(-64, 64)], [2, FUZZ_DATA_ADDR + 4 * rng.int(0, FUZZ_DATA_SIZE / 4 - 1)], [1, rng.pick([0x7fffffff, 0x80000000, 0xffffffff])]] as const);
     prologue.push(...E.li(r, value | 0).map(w));
   }
-  const body: Item[] = [];
+  const body: InsnItem[] = [];
   const bodyBytes = (): number => body.reduce((n, it) => n + it.size, 0);
   const n = style === 'single' ? 1 : length;
   for (let k = 0; k < n; k++) {
@@ -229,12 +222,11 @@ export function insnProgram(rng: Rng, style: BodyStyle, length: number, iteratio
     body.push(...(style === 'single' && rng.chance(0.5) ? item(rng, 'random-words', 2) : item(rng, style === 'single' ? 'structured' : style, Math.max(2, (n - k) * 3))));
   }
   const loopStart = prologue.reduce((s, it) => s + it.size, 0);
-  const tail: Item[] = [];
+  const tail: InsnItem[] = [];
   const afterBody = loopStart + bodyBytes();
   tail.push(w(E.i(-1, COUNTER, 0, COUNTER, E.OP_IMM)));
   tail.push(w(E.b(loopStart - (afterBody + 4), 0, COUNTER, E.BRANCHES['bne']!)));
   tail.push(w(E.EBREAK));
-  const endPc = TEXT_ADDR + afterBody + 8;
   // Landing pad: forward branches past the end land on ebreaks.
   for (let i = 0; i < 16; i++) tail.push(w(E.EBREAK));
   const items = [...prologue, ...sanitize(body), ...tail];
@@ -244,7 +236,6 @@ export function insnProgram(rng: Rng, style: BodyStyle, length: number, iteratio
   return {
     elf: writeElf({ textAddr: TEXT_ADDR, text: assemble(items), dataAddr: FUZZ_DATA_ADDR, data }),
     description: `${style}, ${iterations} iterations, body [${words.join(' ')}]`,
-    endPc,
   };
 }
 
@@ -252,15 +243,15 @@ export function insnProgram(rng: Rng, style: BodyStyle, length: number, iteratio
  * A valid random program (test/helpers/random-program.ts) with a few of its
  * instruction words overwritten by random ones.
  */
-export function patchedProgram(rng: Rng, seed: number): FuzzProgram & { readonly patches: number } {
+export function patchedProgram(rng: Rng, seed: number): FuzzProgram {
   const prog = randomProgram(seed, 'loop', 40);
   const elf = new Uint8Array(prog.elf);
   const view = new DataView(elf.buffer);
   // The text segment: program header 0 of an elf-writer file.
   const textOff = view.getUint32(52 + 4, true);
   const textSize = view.getUint32(52 + 16, true);
-  // Leave the prologue (li pairs for 28 registers) alone: patch the body.
-  const first = textOff + 2 * 4 * 30;
+  // Leave the prologue alone: patch the body.
+  const first = textOff + prog.bodyOffset;
   const patches = rng.int(1, 4);
   const steps: string[] = [];
   for (let k = 0; k < patches; k++) {
@@ -276,5 +267,5 @@ export function patchedProgram(rng: Rng, seed: number): FuzzProgram & { readonly
       steps.push(`${(at - textOff + TEXT_ADDR).toString(16)}: ${half.toString(16).padStart(4, '0')}`);
     }
   }
-  return { elf, description: `randomProgram(${seed}, 'loop', 40) patched at ${steps.join(', ')}`, endPc: -1, patches };
+  return { elf, description: `randomProgram(${seed}, 'loop', 40) patched at ${steps.join(', ')}` };
 }

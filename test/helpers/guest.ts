@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, type RunOptions, type RunResult } from '../../lib/index.js';
+import { Emulator, type RunOptions, type RunResult } from '../../lib/index.js';
 
 /** The repository root (tests run from dist/test/...). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -23,6 +23,9 @@ export interface GuestCase {
   readonly stdout?: string;
 }
 
+/** What it takes to run a guest program (a case without its expected outcome). */
+export type GuestRun = Omit<GuestCase, 'name' | 'exit' | 'stdout'>;
+
 export function loadCases(): GuestCase[] {
   const read = (f: string): GuestCase[] => JSON.parse(fs.readFileSync(path.join(GUEST_DIR, f), 'utf8')) as GuestCase[];
   return [...read('isa/cases.json'), ...read('programs/cases.json')];
@@ -33,7 +36,7 @@ export interface Outcome {
   readonly stdout: string;
 }
 
-function withScratch<T>(c: GuestCase, f: (args: string[], scratch: string | null) => T): T {
+function withScratch<T>(c: GuestRun, f: (args: string[], scratch: string | null) => T): T {
   const scratch = c.scratchDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-case-')) : null;
   try {
     return f([...(c.args ?? []), ...(scratch ? [scratch] : [])], scratch);
@@ -42,11 +45,14 @@ function withScratch<T>(c: GuestCase, f: (args: string[], scratch: string | null
   }
 }
 
-/** Runs a case in hyemu through the library API. */
-export async function runCase(c: GuestCase, extra: RunOptions = {}): Promise<Outcome & { result: RunResult }> {
+/** Runs a case in hyemu through the library API; `created` sees the
+ *  Emulator before it runs. */
+export async function runCase(
+  c: GuestCase, extra: RunOptions = {}, created?: (emu: Emulator) => void,
+): Promise<Outcome & { result: RunResult }> {
   const scratch = c.scratchDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-case-')) : null;
   try {
-    const result = await run(path.join(GUEST_DIR, c.elf), {
+    const emu = await Emulator.create(path.join(GUEST_DIR, c.elf), {
       args: [...(c.args ?? []), ...(scratch ? [scratch] : [])],
       env: c.env ?? {},
       stdin: c.stdin ?? '',
@@ -54,6 +60,8 @@ export async function runCase(c: GuestCase, extra: RunOptions = {}): Promise<Out
       timeoutMs: 120_000,
       ...extra,
     });
+    created?.(emu);
+    const result = await emu.run();
     return { exitCode: result.exitCode, stdout: result.stdout?.toString() ?? '', result };
   } finally {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
@@ -71,7 +79,7 @@ export function qemuPath(): string | null {
 }
 
 /** Runs a case under qemu-riscv32 with the same arguments, environment and stdin. */
-export function runCaseInQemu(c: GuestCase): Outcome {
+export function runCaseInQemu(c: GuestRun): Outcome {
   return withScratch(c, (args) => {
     // `env -i`: the test runner injects variables into child processes,
     // and qemu passes its whole environment on to the guest.

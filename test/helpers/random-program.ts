@@ -1,19 +1,19 @@
 import * as E from './rv-encode.js';
-import { assemble, writeElf } from './elf-writer.js';
+import { assemble, writeElf, type InsnItem } from './elf-writer.js';
 import { prng } from './prng.js';
 
 export const TEXT_ADDR = 0x10000;
 export const DATA_ADDR = 0x20000;
 export const DATA_SIZE = 512;
-const BASE = 8; // s0 points at the data buffer and is never written
-const COUNTER = 31; // the loop counter (looping programs)
-const SCRATCH = 5; // t0: address register for atomics
-/** Registers random instructions may write. */
-const DESTS = [1, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
+// Register conventions of generated programs (the instruction fuzzer's too).
+export const BASE = 8; // s0 points at the data buffer and is never written
+export const COUNTER = 31; // the loop counter (looping programs)
+export const SCRATCH = 5; // t0: address register for atomics
+/** Registers random instructions may write: never sp, s0, t0 or the counter. */
+export const DESTS = [1, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
 const COMPRESSED_DESTS = [9, 10, 11, 12, 13, 14, 15];
 
-interface Item { readonly word: number; readonly size: 2 | 4 }
-type Slot = Item[] | { readonly skip: number; readonly branch: string; readonly rs1: number; readonly rs2: number };
+type Slot = InsnItem[] | { readonly skip: number; readonly branch: string; readonly rs1: number; readonly rs2: number };
 
 export interface GeneratedProgram {
   readonly elf: Uint8Array;
@@ -21,6 +21,8 @@ export interface GeneratedProgram {
   readonly kind: 'straight' | 'loop';
   /** Instructions in the generated body (for messages). */
   readonly bodyLength: number;
+  /** Where the body starts: bytes from the start of the text (after the prologue). */
+  readonly bodyOffset: number;
 }
 
 /**
@@ -35,8 +37,8 @@ export function randomProgram(seed: number, kind: 'straight' | 'loop', length: n
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
-  const word = (w: number): Item => ({ word: w, size: 4 });
-  const half = (w: number): Item => ({ word: w, size: 2 });
+  const word = (w: number): InsnItem => ({ word: w, size: 4 });
+  const half = (w: number): InsnItem => ({ word: w, size: 2 });
   const reg = (): number => pick([0, BASE, ...DESTS]);
 
   const slots: Slot[] = [];
@@ -85,7 +87,7 @@ export function randomProgram(seed: number, kind: 'straight' | 'loop', length: n
     }
   };
 
-  const prologue: Item[] = [...E.li(BASE, DATA_ADDR).map(word)];
+  const prologue: InsnItem[] = [...E.li(BASE, DATA_ADDR).map(word)];
   for (const d of DESTS) prologue.push(...E.li(d, int(0, 0xffffffff) | 0).map(word));
   const iterations = int(20, 60);
   if (kind === 'loop') prologue.push(...E.li(COUNTER, iterations).map(word));
@@ -93,7 +95,7 @@ export function randomProgram(seed: number, kind: 'straight' | 'loop', length: n
 
   // Lay out slots, resolving forward branches to the slot boundary they skip to.
   const sizes = slots.map((s) => (Array.isArray(s) ? s.reduce((n, it) => n + it.size, 0) : 4));
-  const items: Item[] = [...prologue];
+  const items: InsnItem[] = [...prologue];
   const loopStart = prologue.reduce((n, it) => n + it.size, 0);
   let at = loopStart;
   const callSites: number[] = [];
@@ -129,6 +131,6 @@ export function randomProgram(seed: number, kind: 'straight' | 'loop', length: n
   for (let k = 0; k < data.length; k++) data[k] = int(0, 255);
   return {
     elf: writeElf({ textAddr: TEXT_ADDR, text: assemble(items), dataAddr: DATA_ADDR, data }),
-    seed, kind, bodyLength: length,
+    seed, kind, bodyLength: length, bodyOffset: loopStart,
   };
 }

@@ -2,6 +2,7 @@ import t from 'tap';
 import * as ev from '../../lib/ir/eval.js';
 import { evalBinary, evalCondition } from '../../lib/ir/eval.js';
 import { IRBuilder, constant } from '../../lib/ir/builder.js';
+import { hex } from '../../lib/ir/printer.js';
 import { BINARY_OPS, CONDITIONS, type BinaryOp, type Condition, type IRBlock, type Value } from '../../lib/ir/types.js';
 import { FACTORY_PARAMS, generateBlockSource } from '../../lib/tier1-tcg/codegen.js';
 import { STATE } from '../../lib/runtime/layout.js';
@@ -83,7 +84,6 @@ const RANDOM_PAIRS: [number, number][] = (() => {
 })();
 
 const EDGE_PAIRS: [number, number][] = EDGES.flatMap((a) => EDGES.map((b): [number, number] => [a, b]));
-const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 
 t.test('reference sanity: spec examples', async (t) => {
   // The reference itself, on the table of the M chapter ("Semantics for
