@@ -6,7 +6,7 @@ import t from 'tap';
 import { Emulator, run, Tier2Pool, type RunOptions } from '../lib/index.js';
 import { NR } from '../lib/runtime/syscalls/numbers.js';
 import { attempt, describeError, ending, fuzzCases, fuzzFirstSeed, openFdCount, Rng, summary, type Attempt } from './helpers/fuzz-common.js';
-import { oneCall, syscallProgram } from './helpers/fuzz-syscall-gen.js';
+import { oneCall, stableStrace, syscallProgram } from './helpers/fuzz-syscall-gen.js';
 
 // System call fuzzing: generated programs make random system calls with
 // random arguments (pointers into unmapped, read-only or straddling memory,
@@ -88,7 +88,7 @@ async function observe(elf: Uint8Array, scratch: string, cwd: string, tier2: Run
   let emu: Emulator | undefined;
   const a = await attempt(async () => {
     emu = await Emulator.create(elf, {
-      tier2, mounts: [`${scratch}:/scratch`], cwd, stdin: STDIN, strace: (line) => strace.push(line),
+      tier2, mounts: [`${scratch}:/scratch`], cwd, stdin: STDIN, strace: (line) => strace.push(stableStrace(line)),
       random: (buf) => buf.fill(0x33), maxInstructions: 2_000_000, timeoutMs: 20_000, memoryLimit: 256 << 20, maxOpenFiles: 64,
     });
     return emu.run();

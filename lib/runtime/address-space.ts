@@ -1,3 +1,4 @@
+import { OptionError } from '../errors.js';
 import {
   GUEST_BASE, GUEST_MIN_ADDR, GUEST_SPACE_END, MEMORY_PAGES, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE,
   PAGE_TABLE_ENTRIES, PAGE_TABLE_OFFSET, PERM, STATE_SLOT_COUNT,
@@ -8,6 +9,9 @@ export const PROT = { READ: 1, WRITE: 2, EXEC: 4 } as const;
 export const pageOf = (addr: number): number => addr >>> PAGE_SHIFT;
 export const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 export const pageAlignDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
+
+/** The largest memory limit that means anything: all the guest can map. */
+export const MAX_MEMORY_LIMIT = GUEST_SPACE_END - GUEST_MIN_ADDR;
 
 const protToPerm = (prot: number): number =>
   (prot & PROT.READ ? PERM.READ : 0) | (prot & PROT.WRITE ? PERM.WRITE : 0) | (prot & PROT.EXEC ? PERM.EXEC : 0);
@@ -30,16 +34,22 @@ export class AddressSpace {
   /** x0..x31, pc and the other STATE slots. */
   readonly state: Int32Array;
   readonly pageTable: Uint8Array;
-  /** Bytes mapped now. */
+  /** Bytes mapped now: what the memory limit counts. */
   private mappedBytes = 0;
+  /** The most bytes mapped at once so far. */
+  private peakBytes = 0;
   /** Bytes of every page ever mapped. The shared memory cannot give pages
    *  back to the host, so these are what the guest can make the host hold:
-   *  both counts are kept within `limit`. */
+   *  kept within `limit` too, which is why new mappings reuse such pages
+   *  before fresh ones when the limit is near (findFree). */
   private committedBytes = 0;
   onInvalidate: CodeInvalidator = () => {};
   onCodeWrite: CodeWriteHandler = () => {};
 
   constructor(readonly limit: number) {
+    if (limit > MAX_MEMORY_LIMIT) {
+      throw new OptionError(`memoryLimit must be at most ${MAX_MEMORY_LIMIT / 1024}K (the guest's whole address space), got ${limit}`);
+    }
     this.memory = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true });
     const buffer = this.memory.buffer;
     this.bytes = new Uint8Array(buffer);
@@ -56,6 +66,10 @@ export class AddressSpace {
     return this.committedBytes;
   }
 
+  get peakMapped(): number {
+    return this.peakBytes;
+  }
+
   /** True when [addr, addr+len) fits in the guest space (no wrap-around). */
   inRange(addr: number, len: number): boolean {
     return addr >= GUEST_MIN_ADDR && len >= 0 && addr + len <= GUEST_SPACE_END;
@@ -70,16 +84,18 @@ export class AddressSpace {
     return true;
   }
 
-  /** Whether mapping [addr, addr+len) (page aligned, currently free or
-   *  about to be replaced) stays within the memory limit: the bytes mapped,
-   *  and the bytes ever mapped (pages used before are reused for free). */
-  canMap(addr: number, len: number): boolean {
-    if (this.mappedBytes + len > this.limit) return false;
-    let fresh = 0;
+  /** Whether mapping [addr, addr+len) (page aligned; pages mapped there
+   *  now are replaced) stays within the memory limit, counting the bytes
+   *  mapped now (less `released`, bytes the caller unmaps in the same
+   *  step), and the host's: pages used before are reused for free. */
+  canMap(addr: number, len: number, released = 0): boolean {
+    let replaced = 0, fresh = 0;
     for (let p = pageOf(addr), end = pageOf(addr) + len / PAGE_SIZE; p < end; p++) {
-      if (!(this.pageTable[p]! & PERM.DIRTY)) fresh += PAGE_SIZE;
+      const e = this.pageTable[p]!;
+      if (e & PERM.MAPPED) replaced += PAGE_SIZE;
+      if (!(e & PERM.DIRTY)) fresh += PAGE_SIZE;
     }
-    return this.committedBytes + fresh <= this.limit;
+    return this.mappedBytes - replaced - released + len <= this.limit && this.committedBytes + fresh <= this.limit;
   }
 
   /**
@@ -98,6 +114,7 @@ export class AddressSpace {
       this.pageTable[p] = perm;
     }
     this.mappedBytes += len;
+    this.peakBytes = Math.max(this.peakBytes, this.mappedBytes);
   }
 
   unmap(addr: number, len: number): void {
@@ -146,15 +163,67 @@ export class AddressSpace {
   }
 
   /** Finds the highest free, page-aligned range of `len` bytes in
-   *  [low, high), as Linux's top-down mmap allocator does. */
+   *  [low, high), as Linux's top-down mmap allocator does, skipping ranges
+   *  that would make the host back more than the limit (so a program that
+   *  maps and unmaps memory reuses pages the host already holds). */
   findFree(len: number, low: number, high: number): number | null {
     const pages = len / PAGE_SIZE;
-    let run = 0;
-    for (let p = pageOf(high) - 1; p >= pageOf(pageAlignUp(low)); p--) {
-      run = this.pageTable[p]! & PERM.MAPPED ? 0 : run + 1;
-      if (run === pages) return p * PAGE_SIZE;
+    const freshAllowed = (this.limit - this.committedBytes) / PAGE_SIZE;
+    let run = 0, fresh = 0;
+    for (let p = pageOf(high) - 1, bottom = pageOf(pageAlignUp(low)); p >= bottom; p--) {
+      const e = this.pageTable[p]!;
+      if (e & PERM.MAPPED) {
+        run = fresh = 0;
+        continue;
+      }
+      run++;
+      if (!(e & PERM.DIRTY)) fresh++;
+      // A window of `pages` pages: drop the page that slid out at the top.
+      if (run > pages && !(this.pageTable[p + pages]! & PERM.DIRTY)) fresh--;
+      if (run >= pages && fresh <= freshAllowed) return p * PAGE_SIZE;
     }
     return null;
+  }
+
+  /** Moves the pages of [from, from+len) to [to, to+len) (page aligned,
+   *  not overlapping; the target free or about to be replaced) with their
+   *  contents and permissions, as mremap does; translated code over either
+   *  range is discarded. The caller checks range and limit. */
+  move(from: number, to: number, len: number): void {
+    const src = pageOf(from), dst = pageOf(to), pages = len / PAGE_SIZE;
+    this.unmap(to, len);
+    this.invalidateCode(src, src + pages);
+    this.bytes.copyWithin(GUEST_BASE + to, GUEST_BASE + from, GUEST_BASE + from + len);
+    for (let i = 0; i < pages; i++) {
+      const e = this.pageTable[src + i]!;
+      if (!(this.pageTable[dst + i]! & PERM.DIRTY)) this.committedBytes += PAGE_SIZE;
+      this.pageTable[dst + i] = e | PERM.DIRTY;
+    }
+    this.mappedBytes += len;
+    this.peakBytes = Math.max(this.peakBytes, this.mappedBytes);
+    this.unmap(from, len);
+  }
+
+  /** The protection (PROT_*) of a mapped page, or null. */
+  pageProt(addr: number): number | null {
+    const e = this.pageTable[pageOf(addr)]!;
+    if (!(e & PERM.MAPPED)) return null;
+    return (e & PERM.READ ? PROT.READ : 0) | (e & PERM.WRITE ? PROT.WRITE : 0) | (e & PERM.EXEC ? PROT.EXEC : 0);
+  }
+
+  /** True if every page of [addr, addr+len) is mapped (any protection). */
+  isMapped(addr: number, len: number): boolean {
+    return this.check(addr, len, PERM.MAPPED);
+  }
+
+  /** Fills mapped pages with zeros whatever their protection (madvise
+   *  MADV_DONTNEED); false if a page is unmapped. */
+  zero(addr: number, len: number): boolean {
+    if (!this.isMapped(addr, len)) return false;
+    const first = pageOf(addr), end = first + Math.ceil(len / PAGE_SIZE);
+    this.invalidateCode(first, end);
+    this.bytes.fill(0, GUEST_BASE + first * PAGE_SIZE, GUEST_BASE + end * PAGE_SIZE);
+    return true;
   }
 
   /** True if every page of [addr, addr+len) has all the `perm` bits. */
@@ -212,7 +281,9 @@ export class AddressSpace {
     return true;
   }
 
-  /** Reads a NUL-terminated string of at most `max` bytes. */
+  /** Reads a NUL-terminated string of at most `max` bytes (with the NUL),
+   *  one character per byte ('latin1'): guest strings are bytes, and file
+   *  names need not be UTF-8. */
   readCString(addr: number, max = 4096): string | undefined {
     addr >>>= 0;
     const out: number[] = [];
@@ -222,7 +293,7 @@ export class AddressSpace {
         if (!this.check(a, 1, PERM.READ)) return undefined;
       }
       const c = this.bytes[GUEST_BASE + a]!;
-      if (c === 0) return Buffer.from(out).toString('utf8');
+      if (c === 0) return Buffer.from(out).toString('latin1');
       out.push(c);
     }
     return undefined;

@@ -7,6 +7,15 @@ export const MAP = {
   FIXED_NOREPLACE: 0x100000,
 } as const;
 
+export const MREMAP = { MAYMOVE: 1, FIXED: 2, DONTUNMAP: 4 } as const;
+
+const MADV_DONTNEED = 4;
+/** Advice values Linux knows (others: EINVAL): NORMAL..DONTNEED, FREE,
+ *  REMOVE..HWPOISON, MERGEABLE..NOHUGEPAGE, DONTDUMP, DODUMP, WIPEONFORK,
+ *  KEEPONFORK, COLD, PAGEOUT, POPULATE_READ/WRITE, DONTNEED_LOCKED,
+ *  COLLAPSE. */
+const MADV_KNOWN = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+
 /** Reads file contents for a file-backed mapping; returns bytes read or -errno. */
 export type FileReader = (dst: Uint8Array, offset: number) => number;
 
@@ -63,8 +72,10 @@ export class MemoryManager {
       if (flags & MAP.FIXED_NOREPLACE && !this.space.isFree(addr, len)) return -E.EEXIST;
       at = addr;
     } else {
+      // A hint is taken when free and when the host can back it within the
+      // limit; otherwise the allocator's choice, which reuses backed pages.
       const hint = pageAlignDown(addr);
-      at = hint !== 0 && this.space.isFree(hint, len) ? hint : this.space.findFree(len, pageAlignUp(this.brkEnd), this.mmapTop);
+      at = hint !== 0 && this.space.isFree(hint, len) && this.space.canMap(hint, len) ? hint : this.findFree(len);
     }
     if (at === null || !this.space.canMap(at, len)) return -E.ENOMEM;
     this.space.map(at, len, prot);
@@ -76,6 +87,105 @@ export class MemoryManager {
       }
     }
     return at;
+  }
+
+  private findFree(len: number): number | null {
+    return this.space.findFree(len, pageAlignUp(this.brkEnd), this.mmapTop);
+  }
+
+  /**
+   * Linux mremap: shrinks in place, grows in place when the pages after
+   * the mapping are free, else moves (MREMAP_MAYMOVE; to `newAddr` with
+   * MREMAP_FIXED), keeping contents and protection. A "mapping" is a run
+   * of mapped pages with one protection (what Linux's merged areas are for
+   * anonymous memory). MREMAP_DONTUNMAP leaves the old range mapped, empty.
+   */
+  mremap(addr: number, oldLength: number, newLength: number, flags: number, newAddr: number): number {
+    addr >>>= 0;
+    newAddr >>>= 0;
+    if (flags & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP)) return -E.EINVAL;
+    if (flags & MREMAP.FIXED && !(flags & MREMAP.MAYMOVE)) return -E.EINVAL;
+    if (flags & MREMAP.DONTUNMAP && (!(flags & MREMAP.MAYMOVE) || oldLength !== newLength)) return -E.EINVAL;
+    if (addr & PAGE_MASK) return -E.EINVAL;
+    const oldLen = pageAlignUp(oldLength >>> 0), newLen = pageAlignUp(newLength >>> 0);
+    // Linux's PAGE_ALIGN wraps a length near 4 GiB to 0.
+    if (newLen === 0 || newLen >= 0x100000000) return -E.EINVAL;
+    if (flags & (MREMAP.FIXED | MREMAP.DONTUNMAP)) return this.mremapTo(addr, oldLen, newLen, flags, newAddr);
+    if (oldLen >= newLen) {
+      if (oldLen > newLen) this.munmap(addr + newLen, oldLen - newLen);
+      return addr;
+    }
+    const prot = this.mappingProt(addr, oldLen);
+    if (typeof prot !== 'number') return prot.errno;
+    const tail = addr + oldLen, grow = newLen - oldLen;
+    if (tail + grow <= this.mmapTop && this.space.isFree(tail, grow) && this.space.canMap(tail, grow)) {
+      this.space.map(tail, grow, prot);
+      return addr;
+    }
+    if (!(flags & MREMAP.MAYMOVE)) return -E.ENOMEM;
+    const at = this.findFree(newLen);
+    if (at === null || !this.space.canMap(at, newLen, oldLen)) return -E.ENOMEM;
+    return this.moveMapping(addr, oldLen, at, newLen, prot, false);
+  }
+
+  /** mremap with MREMAP_FIXED or MREMAP_DONTUNMAP. */
+  private mremapTo(addr: number, oldLen: number, newLen: number, flags: number, newAddr: number): number {
+    const fixed = (flags & MREMAP.FIXED) !== 0;
+    if (fixed) {
+      if (newAddr & PAGE_MASK) return -E.EINVAL;
+      if (newAddr + newLen > 0x100000000) return -E.EINVAL;
+      if (addr + oldLen > newAddr && newAddr + newLen > addr) return -E.EINVAL;
+    }
+    const keep = Math.min(oldLen, newLen);
+    const prot = this.mappingProt(addr, keep);
+    if (typeof prot !== 'number') return prot.errno;
+    // Counted as after the move: the old range goes unless DONTUNMAP.
+    const released = flags & MREMAP.DONTUNMAP ? 0 : oldLen;
+    let at: number | null;
+    if (fixed) {
+      if (!this.space.inRange(newAddr, newLen)) return -E.ENOMEM;
+      at = newAddr;
+    } else {
+      at = this.findFree(newLen);
+    }
+    if (at === null || !this.space.canMap(at, newLen, released)) return -E.ENOMEM;
+    if (oldLen > newLen) this.space.unmap(addr + newLen, oldLen - newLen);
+    return this.moveMapping(addr, keep, at, newLen, prot, (flags & MREMAP.DONTUNMAP) !== 0);
+  }
+
+  /** Moves `len` bytes of mapping to `to` and extends it to `newLen`. */
+  private moveMapping(from: number, len: number, to: number, newLen: number, prot: number, keepOld: boolean): number {
+    this.space.move(from, to, len);
+    if (newLen > len) this.space.map(to + len, newLen - len, prot);
+    if (keepOld) this.space.map(from, len, prot);
+    return to;
+  }
+
+  /** The protection of the one mapping [addr, addr+len) lies in, or EFAULT
+   *  when it is not mapped or spans mappings of different protections;
+   *  EINVAL for a zero length (Linux allows that only for shared memory). */
+  private mappingProt(addr: number, len: number): number | { errno: number } {
+    const prot = this.space.pageProt(addr);
+    if (prot === null) return { errno: -E.EFAULT };
+    if (len === 0) return { errno: -E.EINVAL };
+    for (let a = addr + PAGE_SIZE; a < addr + len; a += PAGE_SIZE) {
+      if (a >= 0x100000000 || this.space.pageProt(a) !== prot) return { errno: -E.EFAULT };
+    }
+    return prot;
+  }
+
+  /** madvise: only MADV_DONTNEED changes anything (private memory then
+   *  reads back as zeros); the other advice is accepted. */
+  madvise(addr: number, length: number, advice: number): number {
+    addr >>>= 0;
+    length >>>= 0;
+    if (addr & PAGE_MASK) return -E.EINVAL;
+    if (!MADV_KNOWN.has(advice)) return -E.EINVAL;
+    const len = pageAlignUp(length);
+    if (len === 0) return 0;
+    if (addr + len > 0x100000000) return -E.EINVAL;
+    if (advice === MADV_DONTNEED) return this.space.zero(addr, len) ? 0 : -E.ENOMEM;
+    return this.space.isMapped(addr, len) ? 0 : -E.ENOMEM;
   }
 
   munmap(addr: number, length: number): number {

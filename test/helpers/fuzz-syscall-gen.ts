@@ -17,7 +17,9 @@ import * as E from './rv-encode.js';
  * iovecs, write buffers) lies in the IN half of the data segment, and
  * buffers the kernel writes (stat, time, getdents, read) in the OUT half;
  * a write never reads the OUT half, so a time or inode number never
- * reaches stdout. clock_nanosleep is never called (it would only wait).
+ * reaches stdout. clock_nanosleep is never called (it would only wait),
+ * and pipes are made non-blocking (a read of an empty one would wait).
+ * times() returns the clock: compare its results with `stableStrace`.
  */
 
 export const SC_TEXT = 0x10000;
@@ -36,14 +38,15 @@ const LOOP_COUNTER = 27; // s11
 type FuzzedCall = Exclude<SyscallName, 'clock_nanosleep_time64'>;
 
 type Kind = 'fd' | 'dirfd' | 'path' | 'in' | 'out' | 'len' | 'oflags' | 'mode' | 'int' | 'iov-in' | 'iov-out'
-  | 'iovcnt' | 'addr' | 'prot' | 'mflags' | 'signal' | 'pid' | 'clock' | 'whence' | 'atflags' | 'sigact' | 'sigset';
+  | 'iovcnt' | 'addr' | 'prot' | 'mflags' | 'signal' | 'pid' | 'clock' | 'whence' | 'atflags' | 'sigact' | 'sigset'
+  | 'pipeflags' | 'remapflags' | 'renameflags' | 'prctl' | 'who';
 
 /** Argument kinds of each call (unlisted arguments get junk). */
 const SIGNATURES: Readonly<Record<FuzzedCall, readonly Kind[]>> = {
   getcwd: ['out', 'len'], dup: ['fd'], dup3: ['fd', 'fd', 'int'], fcntl64: ['fd', 'int', 'int'],
   ioctl: ['fd', 'int', 'out'], mkdirat: ['dirfd', 'path', 'mode'], unlinkat: ['dirfd', 'path', 'atflags'],
   renameat: ['dirfd', 'path', 'dirfd', 'path'], faccessat: ['dirfd', 'path', 'int'], chdir: ['path'],
-  openat: ['dirfd', 'path', 'oflags', 'mode'], close: ['fd'], pipe2: ['out', 'int'], getdents64: ['fd', 'out', 'len'],
+  openat: ['dirfd', 'path', 'oflags', 'mode'], close: ['fd'], pipe2: ['out', 'pipeflags'], getdents64: ['fd', 'out', 'len'],
   llseek: ['fd', 'int', 'int', 'out', 'whence'], read: ['fd', 'out', 'len'], write: ['fd', 'in', 'len'],
   readv: ['fd', 'iov-out', 'iovcnt'], writev: ['fd', 'iov-in', 'iovcnt'], pread64: ['fd', 'out', 'len', 'int', 'int'],
   pwrite64: ['fd', 'in', 'len', 'int', 'int'], readlinkat: ['dirfd', 'path', 'out', 'len'],
@@ -52,10 +55,12 @@ const SIGNATURES: Readonly<Record<FuzzedCall, readonly Kind[]>> = {
   tkill: ['pid', 'signal'], tgkill: ['pid', 'pid', 'signal'], rt_sigaction: ['signal', 'sigact', 'out', 'len'],
   rt_sigprocmask: ['int', 'sigset', 'out', 'len'], uname: ['out'], getrlimit: ['int', 'out'], umask: ['mode'],
   gettimeofday: ['out', 'out'], getpid: [], getppid: [], getuid: [], geteuid: [], getgid: [], getegid: [], gettid: [],
-  sysinfo: ['out'], brk: ['addr'], munmap: ['addr', 'len'], mremap: ['addr', 'len', 'len', 'int'],
+  sysinfo: ['out'], brk: ['addr'], munmap: ['addr', 'len'], mremap: ['addr', 'len', 'len', 'remapflags', 'addr'],
   mmap2: ['addr', 'len', 'prot', 'mflags', 'fd', 'int'], mprotect: ['addr', 'len', 'prot'], madvise: ['addr', 'len', 'int'],
   riscv_flush_icache: ['addr', 'addr', 'int'], prlimit64: ['pid', 'int', 'in', 'out'], getrandom: ['out', 'len', 'int'],
   statx: ['dirfd', 'path', 'atflags', 'int', 'out'], clock_gettime64: ['clock', 'out'], clock_getres_time64: ['clock', 'out'],
+  ftruncate64: ['fd', 'len', 'int'], fsync: ['fd'], fdatasync: ['fd'], times: ['out'], getrusage: ['who', 'out'],
+  prctl: ['prctl', 'out'], renameat2: ['dirfd', 'path', 'dirfd', 'path', 'renameflags'],
 };
 
 /** Paths the IN half holds (NUL-terminated), relative to the mount at /scratch. */
@@ -164,6 +169,13 @@ function argument(rng: Rng, kind: Kind, L: Layout): number {
     case 'atflags': return rng.chance(0.8) ? rng.pick([0, 0x100, 0x200, 0x1000, 0x800]) : rng.u32();
     case 'sigact': return rng.chance(0.8) ? rng.pick(L.sigacts) : rng.pick(CHAOS_IN);
     case 'sigset': return rng.chance(0.8) ? rng.pick(L.sigsets) : rng.pick(CHAOS_IN);
+    // Always O_NONBLOCK: a blocking read of an empty pipe would wait for
+    // the time limit (only an fcntl clearing the flag can make one block).
+    case 'pipeflags': return 0o4000 | (rng.chance(0.8) ? rng.pick([0, 0o2000000]) : rng.u32());
+    case 'remapflags': return rng.chance(0.8) ? rng.int(0, 7) : rng.u32();
+    case 'renameflags': return rng.chance(0.8) ? rng.pick([0, 0, 1, 2, 3, 4]) : rng.u32();
+    case 'prctl': return rng.chance(0.8) ? rng.pick([15, 16]) : argument(rng, 'int', L);
+    case 'who': return rng.chance(0.8) ? rng.int(-2, 2) : rng.u32();
   }
 }
 
@@ -209,6 +221,10 @@ export function syscallProgram(rng: Rng, calls: number, iterations: number): Sys
     calls: described,
   };
 }
+
+/** An strace line with what legitimately differs between two runs (the
+ *  clock ticks times() returns) blanked out. */
+export const stableStrace = (line: string): string => line.replace(/^(times\(.*\) = )-?\d+$/, '$1<ticks>');
 
 /** A program that makes one given call (args as numbers, a path as a string in the IN half), then exits 0. */
 export function oneCall(nr: number, args: ReadonlyArray<number | string>): Uint8Array {

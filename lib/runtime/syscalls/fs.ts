@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Kernel } from '../kernel.js';
 import { HostDirectory, HostFile, VirtualDirectory, type OpenFile } from '../vfs/files.js';
-import { guestComponents, joinGuest, type ResolveMode, type Resolved } from '../vfs/mounts.js';
+import { hostBytes, PATH_MAX, pathTail, type ResolveMode, type Resolved } from '../vfs/mounts.js';
 import { encodeStat64, encodeStatx, fromHostStats, type StatInfo } from '../vfs/stat.js';
 import { E, fromHostError } from './errno.js';
 import { then, type SyscallGroup, type SyscallResult } from './types.js';
@@ -24,10 +24,18 @@ const TIOCGWINSZ = 0x5413;
 const MAX_IOV = 1024;
 const MAX_RW = 0x7ffff000;
 
+/** The path string at `pathPtr` (latin1), or -errno: ENAMETOOLONG when
+ *  PATH_MAX readable bytes hold no NUL, as Linux's getname(). */
+function readPath(k: Kernel, pathPtr: number): string | number {
+  const p = k.space.readCString(pathPtr, PATH_MAX);
+  if (p !== undefined) return p;
+  return k.space.readView(pathPtr, PATH_MAX) ? -E.ENAMETOOLONG : -E.EFAULT;
+}
+
 /** The guest path `pathPtr` names, relative to `dirfd`, or -errno. */
 function guestPath(k: Kernel, dirfd: number, pathPtr: number, allowEmpty = false): string | number {
-  const p = k.space.readCString(pathPtr, 4096);
-  if (p === undefined) return -E.EFAULT;
+  const p = readPath(k, pathPtr);
+  if (typeof p === 'number') return p;
   if (p === '' && !allowEmpty) return -E.ENOENT;
   if (p.startsWith('/')) return p;
   let base: string;
@@ -38,7 +46,8 @@ function guestPath(k: Kernel, dirfd: number, pathPtr: number, allowEmpty = false
     if (dir.guestPath === null) return -E.ENOTDIR;
     base = dir.guestPath;
   }
-  return joinGuest(guestComponents(base + '/' + p));
+  // Not normalised: `..` must apply after the links before it are followed.
+  return base + '/' + p;
 }
 
 function resolveAt(k: Kernel, dirfd: number, pathPtr: number, mode: ResolveMode = 'follow'): Resolved {
@@ -49,40 +58,54 @@ function resolveAt(k: Kernel, dirfd: number, pathPtr: number, mode: ResolveMode 
 function openAt(k: Kernel, dirfd: number, pathPtr: number, flags: number, mode: number): number {
   const access = flags & O.ACCMODE;
   if (access === 3) return -E.EINVAL;
+  const p = guestPath(k, dirfd, pathPtr);
+  if (typeof p === 'number') return p;
+  const creating = (flags & O.CREAT) !== 0;
+  const exclusive = creating && (flags & O.EXCL) !== 0;
   const writes = access !== O.RDONLY || (flags & (O.CREAT | O.TRUNC)) !== 0;
-  const r = resolveAt(k, dirfd, pathPtr, flags & O.CREAT ? 'create' : flags & O.NOFOLLOW ? 'nofollow' : 'follow');
+  // O_CREAT cannot make "name/": EISDIR, once the path up to the name resolves.
+  const tail = pathTail(p);
+  if (creating && tail.slash) {
+    const parent = k.ns.resolve(tail.path, 'nofollow');
+    return parent.kind === 'error' ? parent.errno : -E.EISDIR;
+  }
+  // O_EXCL, like O_NOFOLLOW, never follows a link as the last component.
+  const r = k.ns.resolve(p, exclusive || flags & O.NOFOLLOW ? 'nofollow' : creating ? 'create' : 'follow');
   if (r.kind === 'error') return r.errno;
   const cloexec = (flags & O.CLOEXEC) !== 0;
   if (r.kind === 'virtual') {
-    if (writes) return access !== O.RDONLY ? -E.EISDIR : -E.EROFS;
+    if (exclusive) return -E.EEXIST;
+    if (writes) return access !== O.RDONLY || creating ? -E.EISDIR : -E.EROFS;
     return k.fds.allocate(new VirtualDirectory(r.guestPath, r.children), 0, cloexec);
   }
-  // O_NOFOLLOW: a symbolic link as the last component is an error (ELOOP),
-  // never followed, not even to a place inside the mount.
   let existing: fs.Stats | undefined;
   try {
-    if (flags & O.NOFOLLOW && fs.lstatSync(r.hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) return -E.ELOOP;
-    existing = fs.statSync(r.hostPath, { throwIfNoEntry: false });
+    existing = fs.lstatSync(hostBytes(r.hostPath), { throwIfNoEntry: false });
   } catch (e) {
     return fromHostError(e);
   }
-  if (existing && flags & O.CREAT && flags & O.EXCL) return -E.EEXIST;
-  if (r.readOnly && (writes && (existing === undefined || access !== O.RDONLY || flags & O.TRUNC))) return -E.EROFS;
+  if (existing && exclusive) return -E.EEXIST;
+  // Only a 'nofollow' resolution ends at a link: opening it is ELOOP, never
+  // following it, not even to a place inside the mount.
+  if (existing?.isSymbolicLink()) return -E.ELOOP;
+  // Directories: EISDIR for writing or O_CREAT, before EROFS (as Linux).
   if (existing?.isDirectory()) {
-    if (access !== O.RDONLY) return -E.EISDIR;
+    if (access !== O.RDONLY || creating) return -E.EISDIR;
     return k.fds.allocate(new HostDirectory(r.hostPath, r.guestPath, flags & O.ACCMODE), 0, cloexec);
   }
+  if (r.readOnly && (writes && (existing === undefined || access !== O.RDONLY || flags & O.TRUNC))) return -E.EROFS;
   if (flags & O.DIRECTORY) return existing ? -E.ENOTDIR : -E.ENOENT;
   // Only regular files: opening a FIFO or device could block or reach hardware.
   if (existing && !existing.isFile()) return -E.EACCES;
   if (k.fds.openCount >= k.fds.maxFiles) return -E.EMFILE;
   const C = fs.constants;
+  // O_NOFOLLOW always: the resolved host path is never a link, and must not
+  // have become one since.
   const hostFlags = (access === O.WRONLY ? C.O_WRONLY : access === O.RDWR ? C.O_RDWR : C.O_RDONLY) |
-    (flags & O.CREAT ? C.O_CREAT : 0) | (flags & O.EXCL ? C.O_EXCL : 0) | (flags & O.TRUNC ? C.O_TRUNC : 0) |
-    (flags & O.NOFOLLOW ? C.O_NOFOLLOW : 0);
+    (flags & O.CREAT ? C.O_CREAT : 0) | (flags & O.EXCL ? C.O_EXCL : 0) | (flags & O.TRUNC ? C.O_TRUNC : 0) | C.O_NOFOLLOW;
   let hostFd: number;
   try {
-    hostFd = fs.openSync(r.hostPath, hostFlags, mode & 0o7777 & ~k.umask);
+    hostFd = fs.openSync(hostBytes(r.hostPath), hostFlags, mode & 0o7777 & ~k.umask);
   } catch (e) {
     return fromHostError(e);
   }
@@ -125,7 +148,9 @@ function eachBuffer(buffers: readonly Uint8Array[], io: (b: Uint8Array) => Sysca
   return step(0, 0);
 }
 
-/** Reads an iovec array: [base, len] pairs; -errno on a bad array. */
+/** Reads an iovec array: [base, len] pairs; -errno on a bad array. As on
+ *  Linux, a length that is negative as a ssize_t is EINVAL, and the total
+ *  is cut to MAX_RW. */
 function readIovecs(k: Kernel, iov: number, count: number): Array<[number, number]> | number {
   if (count < 0 || count > MAX_IOV) return -E.EINVAL;
   const raw = k.space.readView(iov, count * 8);
@@ -135,9 +160,23 @@ function readIovecs(k: Kernel, iov: number, count: number): Array<[number, numbe
   let total = 0;
   for (let i = 0; i < count; i++) {
     const len = v.getUint32(i * 8 + 4, true);
-    total += len;
-    if (total > MAX_RW) return -E.EINVAL;
-    out.push([v.getUint32(i * 8, true), len]);
+    if (len > 0x7fffffff) return -E.EINVAL;
+    const take = Math.min(len, MAX_RW - total);
+    total += take;
+    out.push([v.getUint32(i * 8, true), take]);
+  }
+  return out;
+}
+
+/** The guest buffers of an iovec array up to the first one `view` cannot
+ *  reach: the transfer stops there with a partial count, as Linux's copy
+ *  stops at a fault; EFAULT if that is the first buffer with bytes. */
+function iovecBuffers(vecs: ReadonlyArray<[number, number]>, view: (base: number, len: number) => Uint8Array | undefined): Uint8Array[] | number {
+  const out: Uint8Array[] = [];
+  for (const [base, len] of vecs) {
+    const b = view(base, len);
+    if (!b) return out.some((x) => x.length > 0) ? out : -E.EFAULT;
+    out.push(b);
   }
   return out;
 }
@@ -155,7 +194,7 @@ function statOfResolved(r: Resolved): StatInfo | number {
   if (r.kind === 'error') return r.errno;
   if (r.kind === 'virtual') return new VirtualDirectory(r.guestPath, r.children).stat();
   try {
-    return fromHostStats(fs.lstatSync(r.hostPath));
+    return fromHostStats(fs.lstatSync(hostBytes(r.hostPath)));
   } catch (e) {
     return fromHostError(e);
   }
@@ -175,7 +214,7 @@ function getdents(k: Kernel, fd: number, dirp: number, count: number): number {
   let used = 0;
   while (f.dirCursor < entries.length) {
     const e = entries[f.dirCursor]!;
-    const name = Buffer.from(e.name);
+    const name = Buffer.from(e.name, 'latin1');
     const reclen = (19 + name.length + 1 + 7) & ~7;
     if (used + reclen > out.length) {
       if (used === 0) return -E.EINVAL;
@@ -193,7 +232,11 @@ function getdents(k: Kernel, fd: number, dirp: number, count: number): number {
 }
 
 function hostPathForChange(k: Kernel, dirfd: number, pathPtr: number, mode: ResolveMode): string | number {
-  const r = resolveAt(k, dirfd, pathPtr, mode);
+  return writableHost(resolveAt(k, dirfd, pathPtr, mode));
+}
+
+/** The host path (latin1) of a name the guest may change, or -errno. */
+function writableHost(r: Resolved): string | number {
   if (r.kind === 'error') return r.errno;
   if (r.kind === 'virtual') return -E.EROFS;
   if (r.readOnly) return -E.EROFS;
@@ -206,6 +249,28 @@ function hostCall(f: () => void): number {
   try {
     f();
     return 0;
+  } catch (e) {
+    return fromHostError(e);
+  }
+}
+
+/** The resolution's error, or `otherwise` when the path resolved. */
+const failedOr = (r: Resolved, otherwise: number): number => (r.kind === 'error' ? r.errno : otherwise);
+
+function existsOnHost(hostPath: string): boolean {
+  try {
+    return fs.lstatSync(hostBytes(hostPath), { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** unlink of "name/" (Linux): ENOENT if nothing is there, EISDIR for a
+ *  directory, ENOTDIR for anything else (a link too: it is not followed). */
+function slashedUnlink(hostPath: string): number {
+  try {
+    const st = fs.lstatSync(hostBytes(hostPath), { throwIfNoEntry: false });
+    return !st ? -E.ENOENT : st.isDirectory() ? -E.EISDIR : -E.ENOTDIR;
   } catch (e) {
     return fromHostError(e);
   }
@@ -250,11 +315,11 @@ export const FILE_SYSCALLS: SyscallGroup = {
       if (typeof f === 'number') return f;
       const vecs = readIovecs(k, iov!, cnt!);
       if (typeof vecs === 'number') return vecs;
-      const views = vecs.map(([base, len]) => k.space.writeView(base, len));
-      if (views.includes(undefined)) return -E.EFAULT;
+      const views = iovecBuffers(vecs, (base, len) => k.space.writeView(base, len));
+      if (typeof views === 'number') return views;
       // Buffer by buffer, straight into guest memory, until one comes back
       // short (a readv returns what the file has, as Linux does).
-      return eachBuffer(views as Uint8Array[], (view) => f.read(view));
+      return eachBuffer(views, (view) => f.read(view));
     },
   },
   writev: {
@@ -264,9 +329,9 @@ export const FILE_SYSCALLS: SyscallGroup = {
       if (typeof f === 'number') return f;
       const vecs = readIovecs(k, iov!, cnt!);
       if (typeof vecs === 'number') return vecs;
-      const parts = vecs.map(([base, len]) => k.space.readView(base, len));
-      if (parts.includes(undefined)) return -E.EFAULT;
-      return afterWrite(k, eachBuffer(parts as Uint8Array[], (part) => f.write(part)));
+      const parts = iovecBuffers(vecs, (base, len) => k.space.readView(base, len));
+      if (typeof parts === 'number') return parts;
+      return afterWrite(k, eachBuffer(parts, (part) => f.write(part)));
     },
   },
   pread64: {
@@ -303,7 +368,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
   getcwd: {
     args: ['ptr', 'uint'],
     run: (k, [buf, size]) => {
-      const bytes = Buffer.from(k.cwd + '\0');
+      const bytes = Buffer.from(k.cwd + '\0', 'latin1');
       if ((size! >>> 0) < bytes.length) return -E.ERANGE;
       return k.space.write(buf!, bytes) ? bytes.length : -E.EFAULT;
     },
@@ -311,12 +376,13 @@ export const FILE_SYSCALLS: SyscallGroup = {
   chdir: {
     args: ['path'],
     run: (k, [p]) => {
-      const path = guestPath(k, AT_FDCWD, p!);
-      if (typeof path === 'number') return path;
-      const st = statOfResolved(k.ns.resolve(path));
+      const r = resolveAt(k, AT_FDCWD, p!);
+      if (r.kind === 'error') return r.errno;
+      const st = statOfResolved(r);
       if (typeof st === 'number') return st;
       if ((st.mode & 0o170000) !== 0o040000) return -E.ENOTDIR;
-      k.cwd = joinGuest(guestComponents(path));
+      // Where the links led, as Linux's getcwd reports it.
+      k.cwd = r.guestPath;
       return 0;
     },
   },
@@ -349,23 +415,43 @@ export const FILE_SYSCALLS: SyscallGroup = {
       const r = resolveAt(k, d!, p!);
       if (r.kind === 'error') return r.errno;
       if (mode! & 2 /* W_OK */ && (r.kind === 'virtual' || r.readOnly)) return -E.EROFS;
-      return r.kind === 'virtual' ? 0 : hostCall(() => fs.accessSync(r.hostPath, mode! & 7));
+      return r.kind === 'virtual' ? 0 : hostCall(() => fs.accessSync(hostBytes(r.hostPath), mode! & 7));
     },
   },
   getdents64: { args: ['fd', 'ptr', 'uint'], run: (k, [fd, dirp, count]) => getdents(k, fd!, dirp!, count!) },
   mkdirat: {
     args: ['dirfd', 'path', 'oct'],
     run: (k, [d, p, mode]) => {
-      const host = hostPathForChange(k, d!, p!, 'create');
-      return typeof host === 'number' ? host : hostCall(() => fs.mkdirSync(host, mode! & 0o7777 & ~k.umask));
+      const path = guestPath(k, d!, p!);
+      if (typeof path === 'number') return path;
+      const tail = pathTail(path);
+      // ".", ".." and "/" exist once the path to them resolves.
+      if (tail.last !== 'name') return failedOr(k.ns.resolve(path), -E.EEXIST);
+      // Trailing slashes are allowed; the name is never followed, and
+      // anything there (a dangling link too) is EEXIST, even before EROFS.
+      const r = k.ns.resolve(tail.path, 'nofollow');
+      if (r.kind === 'virtual' || (r.kind === 'host' && (r.mountRoot || existsOnHost(r.hostPath)))) return -E.EEXIST;
+      const host = writableHost(r);
+      return typeof host === 'number' ? host : hostCall(() => fs.mkdirSync(hostBytes(host), mode! & 0o7777 & ~k.umask));
     },
   },
   unlinkat: {
     args: ['dirfd', 'path', 'hex'],
     run: (k, [d, p, flags]) => {
-      const host = hostPathForChange(k, d!, p!, 'nofollow');
+      const path = guestPath(k, d!, p!);
+      if (typeof path === 'number') return path;
+      const rmdir = (flags! & AT_REMOVEDIR) !== 0;
+      const tail = pathTail(path);
+      if (tail.last !== 'name') {
+        const refused = !rmdir ? E.EISDIR : tail.last === '.' ? E.EINVAL : tail.last === '..' ? E.ENOTEMPTY : E.EBUSY;
+        return failedOr(k.ns.resolve(path), -refused);
+      }
+      const host = writableHost(k.ns.resolve(tail.path, 'nofollow'));
       if (typeof host === 'number') return host;
-      return hostCall(() => (flags! & AT_REMOVEDIR ? fs.rmdirSync(host) : fs.unlinkSync(host)));
+      if (rmdir) return hostCall(() => fs.rmdirSync(hostBytes(host)));
+      // unlink("name/") removes nothing: it says what the name is instead.
+      if (tail.slash) return slashedUnlink(host);
+      return hostCall(() => fs.unlinkSync(hostBytes(host)));
     },
   },
   readlinkat: {
@@ -376,7 +462,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
       if (r.kind === 'virtual') return -E.EINVAL;
       let target: Buffer;
       try {
-        target = fs.readlinkSync(r.hostPath, { encoding: 'buffer' });
+        target = fs.readlinkSync(hostBytes(r.hostPath), { encoding: 'buffer' });
       } catch (e) {
         return fromHostError(e);
       }
@@ -427,4 +513,35 @@ export const FILE_SYSCALLS: SyscallGroup = {
       return k.fds.replace(newfd!, f, (flags! & O.CLOEXEC) !== 0);
     },
   },
+  renameat2: {
+    args: ['dirfd', 'path', 'dirfd', 'path', 'hex'],
+    run: (k, [od, op, nd, np, flags]) => {
+      if (flags! & ~(RENAME.NOREPLACE | RENAME.EXCHANGE | RENAME.WHITEOUT)) return -E.EINVAL;
+      if (flags! & RENAME.EXCHANGE && flags! & (RENAME.NOREPLACE | RENAME.WHITEOUT)) return -E.EINVAL;
+      // Neither name is followed: rename replaces a link, not its target.
+      const from = hostPathForChange(k, od!, op!, 'nofollow');
+      if (typeof from === 'number') return from;
+      const to = hostPathForChange(k, nd!, np!, 'nofollow');
+      if (typeof to === 'number') return to;
+      // Node has no renameat2: exchanging and whiteouts are what a file
+      // system without them answers (EINVAL); NOREPLACE checks first.
+      if (flags! & (RENAME.EXCHANGE | RENAME.WHITEOUT)) return -E.EINVAL;
+      return renameHost(from, to, (flags! & RENAME.NOREPLACE) !== 0);
+    },
+  },
 };
+
+const RENAME = { NOREPLACE: 1, EXCHANGE: 2, WHITEOUT: 4 } as const;
+
+/** rename(2) on host paths; `noReplace`: EEXIST rather than replace (a
+ *  missing source is still ENOENT first, as on Linux). */
+function renameHost(from: string, to: string, noReplace: boolean): number {
+  try {
+    fs.lstatSync(hostBytes(from));
+    if (noReplace && fs.lstatSync(hostBytes(to), { throwIfNoEntry: false })) return -E.EEXIST;
+    fs.renameSync(hostBytes(from), hostBytes(to));
+    return 0;
+  } catch (e) {
+    return fromHostError(e);
+  }
+}

@@ -2,8 +2,6 @@ import { PAGE_SIZE } from '../layout.js';
 import { E } from './errno.js';
 import type { SyscallGroup } from './types.js';
 
-const MADV_DONTNEED = 4;
-
 export const MEMORY_SYSCALLS: SyscallGroup = {
   brk: { args: ['ptr'], run: (k, [addr]) => k.mm.setBrk(addr!) },
   mmap2: {
@@ -31,17 +29,9 @@ export const MEMORY_SYSCALLS: SyscallGroup = {
   },
   munmap: { args: ['ptr', 'uint'], run: (k, [addr, len]) => k.mm.munmap(addr!, len!) },
   mprotect: { args: ['ptr', 'uint', 'hex'], run: (k, [addr, len, prot]) => k.mm.mprotect(addr!, len!, prot!) },
-  madvise: {
-    args: ['ptr', 'uint', 'int'],
-    run: (k, [addr, len, advice]) => {
-      // DONTNEED on private memory reads back as zeros.
-      if (advice === MADV_DONTNEED) {
-        const view = k.space.writeView(addr!, len! >>> 0);
-        if (!view) return -E.ENOMEM;
-        view.fill(0);
-      }
-      return 0;
-    },
+  madvise: { args: ['ptr', 'uint', 'int'], run: (k, [addr, len, advice]) => k.mm.madvise(addr!, len!, advice!) },
+  mremap: {
+    args: ['ptr', 'uint', 'uint', 'hex', 'ptr'],
+    run: (k, [addr, oldLen, newLen, flags, newAddr]) => k.mm.mremap(addr!, oldLen!, newLen!, flags!, newAddr!),
   },
-  mremap: { args: ['ptr', 'uint', 'uint', 'hex'], run: () => -E.ENOMEM },
 };

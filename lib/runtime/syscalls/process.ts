@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { SIGNALS, type SignalName, signalName } from '../signals.js';
 import { SIG_DFL, SIG_IGN, type Kernel } from '../kernel.js';
 import { E } from './errno.js';
@@ -25,6 +26,63 @@ function signalSelf(k: Kernel, signo: number): number {
 }
 
 const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 || pid === -1;
+
+const GRND = { NONBLOCK: 1, RANDOM: 2, INSECURE: 4 } as const;
+const PR = { SET_NAME: 15, GET_NAME: 16 } as const;
+/** TASK_COMM_LEN: a thread name with its NUL. */
+const COMM_LEN = 16;
+/** The thread name (prctl PR_SET_NAME) of each process. Before a program
+ *  sets one it is the emulator's, as qemu-user reports "qemu-riscv32". */
+const threadNames = new WeakMap<Kernel, Uint8Array>();
+const DEFAULT_COMM = Buffer.from('hyemu');
+
+/** prctl options: PR_SET_NAME / PR_GET_NAME; Linux gives EINVAL for
+ *  options it does not know, as hyemu does for the rest. */
+const PRCTL: Readonly<Record<number, (k: Kernel, arg: number) => number>> = {
+  [PR.SET_NAME]: (k, arg) => {
+    const raw = readName(k, arg, COMM_LEN - 1);
+    if (raw === undefined) return -E.EFAULT;
+    const name = new Uint8Array(COMM_LEN);
+    name.set(raw.subarray(0, COMM_LEN - 1));
+    threadNames.set(k, name);
+    return 0;
+  },
+  [PR.GET_NAME]: (k, arg) => {
+    let name = threadNames.get(k);
+    if (!name) {
+      name = new Uint8Array(COMM_LEN);
+      name.set(DEFAULT_COMM);
+    }
+    return k.space.write(arg, name) ? 0 : -E.EFAULT;
+  },
+};
+
+/** The bytes at `addr` up to a NUL or `max` of them (strncpy_from_user:
+ *  undefined if any of those is unreadable). */
+function readName(k: Kernel, addr: number, max: number): Uint8Array | undefined {
+  const out: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const b = k.space.readView(addr + i, 1);
+    if (!b) return undefined;
+    if (b[0] === 0) break;
+    out.push(b[0]!);
+  }
+  return Uint8Array.from(out);
+}
+
+/** struct sysinfo on rv32 (64 bytes; mem_unit 1): the memory the guest may
+ *  map is its RAM, what it has not mapped is free. */
+function encodeSysinfo(k: Kernel): Uint8Array {
+  const out = new Uint8Array(64);
+  const v = new DataView(out.buffer);
+  v.setInt32(0, Math.floor(os.uptime()), true);
+  os.loadavg().forEach((l, i) => v.setUint32(4 + i * 4, Math.min(0xffffffff, Math.round(l * 65536)), true));
+  v.setUint32(16, k.space.limit, true); // totalram
+  v.setUint32(20, Math.max(0, k.space.limit - k.space.mapped), true); // freeram
+  v.setUint16(40, 1, true); // procs
+  v.setUint32(52, 1, true); // mem_unit
+  return out;
+}
 
 export const PROCESS_SYSCALLS: SyscallGroup = {
   exit: { args: ['int'], run: (k, [code]) => { k.exit(code!); return 0; } },
@@ -114,9 +172,16 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
       return 0;
     },
   },
+  sysinfo: { args: ['ptr'], run: (k, [buf]) => (k.space.write(buf!, encodeSysinfo(k)) ? 0 : -E.EFAULT) },
+  prctl: {
+    args: ['int', 'hex', 'hex', 'hex', 'hex'],
+    run: (k, [option, arg]) => PRCTL[option!]?.(k, arg!) ?? -E.EINVAL,
+  },
   getrandom: {
     args: ['ptr', 'uint', 'hex'],
-    run: (k, [buf, len]) => {
+    run: (k, [buf, len, flags]) => {
+      if (flags! & ~(GRND.NONBLOCK | GRND.RANDOM | GRND.INSECURE)) return -E.EINVAL;
+      if ((flags! & (GRND.RANDOM | GRND.INSECURE)) === (GRND.RANDOM | GRND.INSECURE)) return -E.EINVAL;
       const n = Math.min(len! >>> 0, 33554431);
       const view = k.space.writeView(buf!, n);
       if (!view) return -E.EFAULT;

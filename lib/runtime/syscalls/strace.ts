@@ -14,9 +14,22 @@ function formatArg(space: AddressSpace, kind: ArgKind, value: number): string {
     case 'hex': case 'ptr': return value === 0 && kind === 'ptr' ? 'NULL' : '0x' + (value >>> 0).toString(16);
     case 'path': {
       const s = value === 0 ? undefined : space.readCString(value, 256);
-      return s === undefined ? '0x' + (value >>> 0).toString(16) : JSON.stringify(s);
+      return s === undefined ? '0x' + (value >>> 0).toString(16) : quoted(s);
     }
   }
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\v': '\\v', '\f': '\\f' };
+
+/** A guest string (one character per byte) quoted as strace shows it:
+ *  bytes outside printable ASCII as \xNN. */
+function quoted(s: string): string {
+  let out = '';
+  for (const c of s) {
+    const b = c.charCodeAt(0);
+    out += ESCAPES[c] ?? (b >= 0x20 && b < 0x7f ? c : '\\x' + b.toString(16).padStart(2, '0'));
+  }
+  return `"${out}"`;
 }
 
 /** `name(arg, ...)` as --strace prints it, before the call runs. */

@@ -1,5 +1,7 @@
+import { FILE_DATA_SYSCALLS } from './file-data.js';
 import { FILE_SYSCALLS } from './fs.js';
 import { MEMORY_SYSCALLS } from './memory.js';
+import { PIPE_SYSCALLS } from './pipe.js';
 import { PROCESS_SYSCALLS } from './process.js';
 import { TIME_SYSCALLS } from './time.js';
 import type { SyscallGroup } from './types.js';
@@ -7,6 +9,8 @@ import type { SyscallGroup } from './types.js';
 /** Every implemented system call by name; anything else is ENOSYS. */
 export const SYSCALLS: SyscallGroup = {
   ...FILE_SYSCALLS,
+  ...FILE_DATA_SYSCALLS,
+  ...PIPE_SYSCALLS,
   ...MEMORY_SYSCALLS,
   ...PROCESS_SYSCALLS,
   ...TIME_SYSCALLS,

@@ -2,27 +2,29 @@ import type { Kernel } from '../kernel.js';
 import { E } from './errno.js';
 import type { SyscallGroup } from './types.js';
 
-const CLOCK = {
-  REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME_ID: 2, THREAD_CPUTIME_ID: 3, MONOTONIC_RAW: 4,
-  REALTIME_COARSE: 5, MONOTONIC_COARSE: 6, BOOTTIME: 7,
-} as const;
 const TIMER_ABSTIME = 1;
 /** Longest single sleep, so a guest cannot park the host for days. */
 const MAX_SLEEP_NS = 3600n * 1_000_000_000n;
+/** USER_HZ: the unit of times() and struct tms. */
+const CLOCK_TICKS_PER_S = 100n;
 
 export const realtimeNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 export const monotonicNs = (): bigint => process.hrtime.bigint();
+/** The process's CPU time: its time since start (the guest is one thread
+ *  that runs whenever the run does). */
+export const cpuTimeNs = (k: Kernel): bigint => monotonicNs() - k.startNs;
 
-function clockNs(k: Kernel, clock: number): bigint | null {
-  switch (clock) {
-    case CLOCK.REALTIME: case CLOCK.REALTIME_COARSE: return realtimeNs();
-    case CLOCK.MONOTONIC: case CLOCK.MONOTONIC_RAW: case CLOCK.MONOTONIC_COARSE: case CLOCK.BOOTTIME:
-      return monotonicNs();
-    case CLOCK.PROCESS_CPUTIME_ID: case CLOCK.THREAD_CPUTIME_ID:
-      return monotonicNs() - k.startNs;
-    default: return null;
-  }
-}
+/** What each clock id (linux/time.h) reads; others are EINVAL. The TAI
+ *  clock is the real-time one: its offset is 0 until an NTP daemon sets
+ *  it. The suspend-aware clocks read as the others (no suspend here). */
+const CLOCKS: ReadonlyMap<number, (k: Kernel) => bigint> = new Map([
+  [0 /* REALTIME */, realtimeNs], [1 /* MONOTONIC */, monotonicNs], [2 /* PROCESS_CPUTIME_ID */, cpuTimeNs],
+  [3 /* THREAD_CPUTIME_ID */, cpuTimeNs], [4 /* MONOTONIC_RAW */, monotonicNs], [5 /* REALTIME_COARSE */, realtimeNs],
+  [6 /* MONOTONIC_COARSE */, monotonicNs], [7 /* BOOTTIME */, monotonicNs], [8 /* REALTIME_ALARM */, realtimeNs],
+  [9 /* BOOTTIME_ALARM */, monotonicNs], [11 /* TAI */, realtimeNs],
+]);
+
+const clockNs = (k: Kernel, clock: number): bigint | null => CLOCKS.get(clock)?.(k) ?? null;
 
 /** struct __kernel_timespec: 64-bit seconds and nanoseconds. */
 function writeTimespec64(k: Kernel, addr: number, ns: bigint): boolean {
@@ -39,7 +41,40 @@ function readTimespec64(k: Kernel, addr: number): bigint | null {
   return sec * 1_000_000_000n + nsec;
 }
 
+const RUSAGE = { SELF: 0, CHILDREN: -1, THREAD: 1 } as const;
+
+/** struct rusage on rv32: two struct __kernel_old_timeval (32-bit seconds
+ *  and microseconds) and 14 longs. Only the user time and the peak size
+ *  (ru_maxrss, KiB: the most memory mapped at once) are known. */
+function encodeRusage(cpuNs: bigint, maxRssKiB: number): Uint8Array {
+  const out = new Uint8Array(72);
+  const v = new DataView(out.buffer);
+  v.setInt32(0, Number(cpuNs / 1_000_000_000n), true);
+  v.setInt32(4, Number((cpuNs % 1_000_000_000n) / 1000n), true);
+  v.setInt32(16, maxRssKiB, true);
+  return out;
+}
+
 export const TIME_SYSCALLS: SyscallGroup = {
+  getrusage: {
+    args: ['int', 'ptr'],
+    run: (k, [who, buf]) => {
+      if (who !== RUSAGE.SELF && who !== RUSAGE.CHILDREN && who !== RUSAGE.THREAD) return -E.EINVAL;
+      // No children ever run.
+      const usage = who === RUSAGE.CHILDREN ? new Uint8Array(72) : encodeRusage(cpuTimeNs(k), Math.ceil(k.space.peakMapped / 1024));
+      return k.space.write(buf!, usage) ? 0 : -E.EFAULT;
+    },
+  },
+  /** struct tms (four 32-bit clock_t: user, system, children's) and the
+   *  clock ticks since boot, which wrap in 32 bits as on Linux. */
+  times: {
+    args: ['ptr'],
+    run: (k, [buf]) => {
+      if (buf !== 0 && !(k.space.writeU32(buf!, Number(cpuTimeNs(k) * CLOCK_TICKS_PER_S / 1_000_000_000n)) &&
+        k.space.writeU32(buf! + 4, 0) && k.space.writeU32(buf! + 8, 0) && k.space.writeU32(buf! + 12, 0))) return -E.EFAULT;
+      return Number(BigInt.asIntN(32, monotonicNs() * CLOCK_TICKS_PER_S / 1_000_000_000n));
+    },
+  },
   clock_gettime64: {
     args: ['int', 'ptr'],
     run: (k, [clock, ts]) => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { E, fromHostError } from '../syscalls/errno.js';
-import { fromHostStats, S_IFCHR, S_IFDIR, S_IFIFO, syntheticStat, type StatInfo } from './stat.js';
+import { hostBytes } from './mounts.js';
+import { fromHostStats, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, syntheticStat, type StatInfo } from './stat.js';
 import type { ByteSink, ByteSource } from './streams.js';
 
 /** A system call result: bytes or -errno, possibly after waiting on I/O. */
@@ -9,6 +10,7 @@ export type IOResult = number | Promise<number>;
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 
 export interface DirEntry {
+  /** One character per byte (latin1). */
   readonly name: string;
   readonly ino: bigint;
   /** DT_* type. */
@@ -50,6 +52,15 @@ export abstract class OpenFile {
   dirCursor = 0;
   isTerminal(): boolean { return false; }
   close(): void {}
+  /** fsync/fdatasync: files and directories have nothing to flush here;
+   *  pipes, terminals and other streams cannot sync (Linux: EINVAL). */
+  fsync(_dataOnly: boolean): number {
+    const st = this.stat();
+    if (typeof st === 'number') return st;
+    return (st.mode & S_IFMT) === S_IFDIR || (st.mode & S_IFMT) === S_IFREG ? 0 : -E.EINVAL;
+  }
+  /** ftruncate: only a regular file open for writing (Linux: EINVAL). */
+  ftruncate(_length: number): number { return -E.EINVAL; }
 }
 
 /** A regular host file opened through a mount. */
@@ -116,6 +127,26 @@ export class HostFile extends OpenFile {
     }
   }
 
+  override fsync(dataOnly: boolean): number {
+    try {
+      if (dataOnly) fs.fdatasyncSync(this.fd);
+      else fs.fsyncSync(this.fd);
+      return 0;
+    } catch (e) {
+      return fromHostError(e);
+    }
+  }
+
+  override ftruncate(length: number): number {
+    if (!this.writable) return -E.EINVAL;
+    try {
+      fs.ftruncateSync(this.fd, length);
+      return 0;
+    } catch (e) {
+      return fromHostError(e);
+    }
+  }
+
   override close(): void {
     try {
       fs.closeSync(this.fd);
@@ -125,7 +156,8 @@ export class HostFile extends OpenFile {
   }
 }
 
-/** A host directory opened through a mount (for getdents64 and *at). */
+/** A host directory opened through a mount (for getdents64 and *at).
+ *  Paths and entry names are one character per byte (latin1). */
 export class HostDirectory extends OpenFile {
   private entries: DirEntry[] | null = null;
 
@@ -138,7 +170,7 @@ export class HostDirectory extends OpenFile {
 
   override stat(): StatInfo | number {
     try {
-      return fromHostStats(fs.statSync(this.hostPath));
+      return fromHostStats(fs.statSync(hostBytes(this.hostPath)));
     } catch (e) {
       return fromHostError(e);
     }
@@ -155,14 +187,14 @@ export class HostDirectory extends OpenFile {
   override readDirectory(): DirEntry[] | number {
     if (this.entries) return this.entries;
     try {
-      const list = fs.readdirSync(this.hostPath, { withFileTypes: true });
-      const typeOf = (d: fs.Dirent): number =>
+      const list = fs.readdirSync(hostBytes(this.hostPath), { encoding: 'buffer', withFileTypes: true });
+      const typeOf = (d: fs.Dirent<Buffer>): number =>
         d.isDirectory() ? DT.DIR : d.isFile() ? DT.REG : d.isSymbolicLink() ? DT.LNK : d.isFIFO() ? DT.FIFO : DT.UNKNOWN;
-      const self = fs.statSync(this.hostPath, { bigint: true }).ino;
+      const self = fs.statSync(hostBytes(this.hostPath), { bigint: true }).ino;
       this.entries = [
         { name: '.', ino: self, type: DT.DIR },
         { name: '..', ino: self, type: DT.DIR },
-        ...list.map((d, i) => ({ name: d.name, ino: BigInt(i + 1000), type: typeOf(d) })),
+        ...list.map((d, i) => ({ name: d.name.toString('latin1'), ino: BigInt(i + 1000), type: typeOf(d) })),
       ];
       return this.entries;
     } catch (e) {
