@@ -10,7 +10,7 @@ import { ElfError } from '../errors.js';
 
 export const EM_RISCV = 243;
 const ET_REL = 1, ET_EXEC = 2, ET_DYN = 3, ET_CORE = 4;
-const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_PHDR = 6;
+const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_PHDR = 6, PT_GNU_STACK = 0x6474e551;
 const EHDR_SIZE = 52;
 const PHDR_SIZE = 32;
 const SHDR_SIZE = 40;
@@ -48,6 +48,9 @@ export interface ElfImage {
   readonly phdrBytes: Uint8Array;
   /** Function symbols sorted by address, for fault reports (may be empty). */
   readonly functions: readonly ElfSymbol[];
+  /** PT_GNU_STACK asks for an executable stack (`-z execstack`, GCC's
+   *  nested-function trampolines); Linux then maps the stack PROT_EXEC. */
+  readonly executableStack: boolean;
 }
 
 export interface ElfLimits {
@@ -99,12 +102,14 @@ export function parseElf(input: Uint8Array, limits: ElfLimits): ElfImage {
   const programs: ElfyProgram[] = parser.parsePrograms(buf, header);
   const segments: LoadSegment[] = [];
   let phdrAddr: number | null = null;
+  let executableStack = false;
   let total = 0;
   programs.forEach((p, index) => {
     const rawType = buf.readUInt32LE(phoff + index * PHDR_SIZE);
     if (rawType === PT_INTERP) throw new ElfError('the program needs a dynamic loader (PT_INTERP): hyemu runs static executables');
     if (rawType === PT_DYNAMIC) throw new ElfError('the program is dynamically linked (PT_DYNAMIC): hyemu runs static executables');
     if (rawType === PT_PHDR) phdrAddr = p.vaddr;
+    if (rawType === PT_GNU_STACK) executableStack = !!p.flags.x;
     if (rawType !== PT_LOAD) return;
     const where = `segment ${index} at ${hex(p.vaddr)}`;
     if (p.offset + p.filesz > buf.length) {
@@ -147,6 +152,7 @@ export function parseElf(input: Uint8Array, limits: ElfLimits): ElfImage {
     entry, segments, phoff, phentsize, phnum, phdrAddr,
     phdrBytes: buf.subarray(phoff, phoff + phnum * PHDR_SIZE),
     functions: readFunctionSymbols(buf, parser, header),
+    executableStack,
   };
 }
 

@@ -3,7 +3,7 @@ import { HyemuError } from '../errors.js';
 import { PROT, pageAlignDown, pageAlignUp, type AddressSpace } from '../runtime/address-space.js';
 import { GUEST_MIN_ADDR, PAGE_SIZE, STACK_SIZE, STACK_TOP } from '../runtime/layout.js';
 import { parseElf, type ElfImage } from './elf.js';
-import { AT, HWCAP_RV32IMAC, buildInitialStack } from './stack.js';
+import { AT, HWCAP_RV32IMAC, buildInitialStack, type StackString } from './stack.js';
 
 export interface LoadedProgram {
   readonly image: ElfImage;
@@ -16,9 +16,9 @@ export interface LoadedProgram {
 }
 
 export interface ProcessImageInput {
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly execfn: string;
+  readonly argv: readonly StackString[];
+  readonly env: readonly StackString[];
+  readonly execfn: StackString;
   readonly random?: Uint8Array;
 }
 
@@ -42,7 +42,7 @@ export function loadProgram(space: AddressSpace, image: ElfImage, input: Process
   const brk = pageAlignUp(Math.max(...image.segments.map((s) => s.vaddr + s.memsz)));
 
   const stackBottom = STACK_TOP - STACK_SIZE;
-  space.map(stackBottom, STACK_SIZE, PROT.READ | PROT.WRITE);
+  space.map(stackBottom, STACK_SIZE, PROT.READ | PROT.WRITE | (image.executableStack ? PROT.EXEC : 0));
   const sp = buildInitialStack(space, STACK_TOP, STACK_SIZE / 4, {
     argv: input.argv,
     env: input.env,

@@ -9,10 +9,13 @@ export const AT = {
 /** AT_HWCAP bits of the extensions we implement: one bit per letter. */
 export const HWCAP_RV32IMAC = ['i', 'm', 'a', 'c'].reduce((bits, l) => bits | (1 << (l.charCodeAt(0) - 97)), 0);
 
+/** A string of the initial stack: bytes as given, or text as UTF-8. */
+export type StackString = string | Uint8Array;
+
 export interface StackInput {
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly execfn: string;
+  readonly argv: readonly StackString[];
+  readonly env: readonly StackString[];
+  readonly execfn: StackString;
   /** auxv entries other than the ones pointing into the stack. */
   readonly auxv: ReadonlyArray<readonly [number, number]>;
   /** 16 bytes for AT_RANDOM. */
@@ -37,7 +40,12 @@ export function buildInitialStack(space: AddressSpace, top: number, limit: numbe
     space.poke(p, bytes);
     return p;
   };
-  const pushString = (s: string): number | null => push(encoder.encode(s + '\0'));
+  const pushString = (s: StackString): number | null => {
+    const bytes = typeof s === 'string' ? encoder.encode(s) : s;
+    const z = new Uint8Array(bytes.length + 1);
+    z.set(bytes);
+    return push(z);
+  };
 
   const execfnAddr = pushString(input.execfn);
   const envAddrs = input.env.map(pushString);
