@@ -1,11 +1,14 @@
-#!/usr/bin/env node
-import type { Writable } from 'node:stream';
-import { main } from './main.js';
+#!/usr/bin/env -S node --inspect-port=192.0.2.1:9229
+// The shebang's --inspect-port points Node's own SIGUSR1 handler, which is
+// armed before any JavaScript runs, at an address no host has (TEST-NET-1,
+// RFC 5737): a SIGUSR1 in that first ~0.1 s fails to open the inspector
+// instead of listening on 127.0.0.1:9229.
+// Only the signal guard is imported statically: ES modules run after their
+// whole static import graph has loaded, and the guard must be listening
+// before that (see signal-guard.ts).
+import './signal-guard.js';
 
-/** Waits until a stream has handed its buffered output to the OS. */
-const flushed = (s: Writable): Promise<void> =>
-  new Promise((resolve) => (s.writableNeedDrain ? s.once('drain', resolve) : resolve()));
-
-const code = await main(process.argv.slice(2));
-await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-process.exit(code);
+const { main } = await import('./main.js');
+const { rawArguments } = await import('./raw-argv.js');
+const args = process.argv.slice(2);
+process.exit(await main(args, rawArguments(args)));

@@ -1,17 +1,23 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { HyemuError } from '../errors.js';
+import { MAX_MEMORY_LIMIT } from '../runtime/address-space.js';
+import { writeErr } from './host-output.js';
 import { addRunCommand } from './run-command.js';
 
-/** The `hyemu` command line. Errors are one line on stderr and a defined
- *  exit code; a JavaScript stack is printed only with HYEMU_DEBUG=1. */
-export async function main(argv: string[]): Promise<number> {
+/** The `hyemu` command line. `raw` holds the bytes of each argument (see
+ *  raw-argv.ts). Errors are one line on stderr and a defined exit code; a
+ *  JavaScript stack is printed only with HYEMU_DEBUG=1. */
+export async function main(argv: string[], raw: readonly Buffer[] = argv.map((a) => Buffer.from(a))): Promise<number> {
   const program = new Command('hyemu')
     .description('Run static RISC-V rv32 Linux programs on Node.js (tier-1 JavaScript JIT + tier-2 WebAssembly traces)')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`hyemu: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({
+      writeErr,
+      outputError: (text, write) => write(`hyemu: ${text.replace(/^error: /, '')}`),
+    });
   let exitCode = 0;
-  addRunCommand(program, (code) => { exitCode = code; });
+  addRunCommand(program, argv, raw, (code) => { exitCode = code; });
   try {
     const { addBenchCommand } = await import('./bench-command.js');
     addBenchCommand(program, (code) => { exitCode = code; });
@@ -20,11 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof HyemuError) {
-      process.stderr.write(`hyemu: ${e.message}\n`);
+      writeErr(`hyemu: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`hyemu: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-    if (process.env['HYEMU_DEBUG']) process.stderr.write(`${(e as Error)?.stack}\n`);
+    writeErr(`hyemu: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env['HYEMU_DEBUG']) writeErr(`${(e as Error)?.stack}\n`);
     return 70;
   }
 }
@@ -40,7 +46,8 @@ export function parseSize(value: string): number {
   const m = /^(\d+)([kmg]?)i?b?$/i.exec(value.trim());
   if (!m) throw new InvalidArgumentError('want a size such as 512M or 1G');
   const n = Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  if (n <= 0 || n > 2 ** 32) throw new InvalidArgumentError('want a size between 1 and 4G');
+  // Beyond the guest's address space a limit would promise what cannot be mapped.
+  if (n <= 0 || n > MAX_MEMORY_LIMIT) throw new InvalidArgumentError(`want a size between 1 and ${MAX_MEMORY_LIMIT / 1024}K (the guest's whole address space)`);
   return n;
 }
 

@@ -6,6 +6,10 @@ import { tier2Flags, tier2FromFlags, type Tier2Flags } from './tier2-flags.js';
 import { collect, parseCount, parseSeconds, parseSize } from './main.js';
 import { formatStats } from './stats-table.js';
 import { createTraceDumper } from './trace-dump.js';
+import { readProgramFile } from '../loader/program-file.js';
+import { writeErr } from './host-output.js';
+import { optionValues, rawEnvironment } from './raw-argv.js';
+import { forwardSignals } from './signal-guard.js';
 
 interface RunFlags extends Tier2Flags {
   strace?: boolean;
@@ -20,18 +24,26 @@ interface RunFlags extends Tier2Flags {
   maxOpenFiles?: number;
 }
 
-function parseEnv(entries: readonly string[], inherit: boolean): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (inherit) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  for (const e of entries) {
-    const eq = e.indexOf('=');
-    if (eq <= 0) throw new OptionError(`bad --env "${e}": want KEY=VALUE`);
-    env[e.slice(0, eq)] = e.slice(eq + 1);
-  }
-  return env;
+/** The guest environment as bytes: the host's when inherited, then each
+ *  --env KEY=VALUE (a later entry for a key replaces the earlier one). */
+function guestEnvironment(entries: readonly Buffer[], inherit: boolean): Buffer[] {
+  const byKey = new Map<string, Buffer>();
+  const add = (e: Buffer, given: boolean): void => {
+    const eq = e.indexOf(0x3d);
+    if (eq <= 0) {
+      if (given) throw new OptionError(`bad --env "${e.toString()}": want KEY=VALUE`);
+      return;
+    }
+    byKey.set(e.subarray(0, eq).toString('latin1'), e);
+  };
+  if (inherit) for (const e of rawEnvironment()) add(e, false);
+  for (const e of entries) add(e, true);
+  return [...byKey.values()];
 }
 
-export function addRunCommand(program: Command, setExit: (code: number) => void): void {
+export function addRunCommand(
+  program: Command, argv: readonly string[], raw: readonly Buffer[], setExit: (code: number) => void,
+): void {
   const cmd = program
     .command('run')
     .description('run a static rv32 Linux ELF program')
@@ -50,14 +62,21 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
     .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount);
   tier2Flags(cmd);
   cmd.action(async (programPath: string, args: string[], flags: RunFlags) => {
+    // The program and its arguments are the last arguments of the command
+    // line (options stop at the program); take their bytes from there.
+    const programAt = argv.length - args.length - 1;
+    const programBytes = raw[programAt] ?? Buffer.from(programPath);
     const options: RunOptions = {
-      args,
-      env: parseEnv(flags.env, flags.inheritEnv ?? false),
+      args: raw.slice(programAt + 1),
+      argv0: programBytes,
+      env: guestEnvironment(optionValues(argv, raw, 'env', programAt), flags.inheritEnv ?? false),
       mounts: flags.mount,
-      stdin: process.stdin,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      strace: flags.strace ?? false,
+      // The host's own descriptors: the guest reads and writes them as a
+      // Linux process would (no read-ahead, every write complete).
+      stdin: 0,
+      stdout: 1,
+      stderr: 2,
+      strace: flags.strace ? (line: string) => writeErr(`[hyemu strace] ${line}\n`) : false,
       tier2: tier2FromFlags(flags, createTraceDumper(flags.dumpTraces)),
       ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
       ...(flags.maxInsns !== undefined ? { maxInstructions: flags.maxInsns } : {}),
@@ -65,10 +84,17 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
       ...(flags.memoryLimit !== undefined ? { memoryLimit: flags.memoryLimit } : {}),
       ...(flags.maxOpenFiles !== undefined ? { maxOpenFiles: flags.maxOpenFiles } : {}),
     };
-    const emulator = await Emulator.create(programPath, options);
-    const result: RunResult = await emulator.run();
-    if (result.message) process.stderr.write(`${result.message}\n`);
-    if (flags.stats) process.stderr.write(formatStats(result.stats));
+    const emulator = await Emulator.create(await readProgramFile(programBytes), options);
+    const stopForwarding = forwardSignals((s) => emulator.sendSignal(s));
+    let result: RunResult;
+    try {
+      result = await emulator.run();
+    } finally {
+      stopForwarding();
+    }
+    // Like a shell, say nothing of SIGPIPE: it is how `prog | head` ends.
+    if (result.message && result.fault?.signal !== 'SIGPIPE') writeErr(`${result.message}\n`);
+    if (flags.stats) writeErr(formatStats(result.stats));
     setExit(result.status === 'limit' ? LIMIT_EXIT_CODE : result.exitCode);
   });
 }

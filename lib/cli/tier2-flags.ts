@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Tier2Options, TraceStrategy } from '../tier2-optimizer/options.js';
 import { parseCount } from './main.js';
 
@@ -19,7 +19,7 @@ export interface Tier2Flags {
 
 const level = (max: number) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`want an integer 0..${max}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`want an integer 0..${max}`);
   return n;
 };
 

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { HyemuError, OptionError } from '../errors.js';
 import { functionAt } from '../loader/elf.js';
 import { loadProgram, parseProgram, type LoadedProgram } from '../loader/load.js';
+import { readProgramFile } from '../loader/program-file.js';
 import { DEFAULT_MAX_BLOCK_INSNS } from '../guest/riscv/translate.js';
 import { RESERVATION_NONE } from '../guest/riscv/translate.js';
 import { disassemble } from '../guest/riscv/disasm.js';
@@ -15,13 +15,14 @@ import { createGuestAccess } from './guest-access.js';
 import { Kernel, type Termination } from './kernel.js';
 import { PAGE_SIZE, STATE, STACK_SIZE, STACK_TOP } from './layout.js';
 import { MemoryManager } from './memory-manager.js';
-import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, type RunOptions } from './options.js';
-import { GuestFault, SIGNALS, SIGNAL_DESCRIPTIONS } from './signals.js';
+import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, type GuestString, type RunOptions } from './options.js';
+import { GuestFault, SIGNALS, describeSignal, signalName, type SignalName } from './signals.js';
 import { readCounter } from './counters.js';
 import { FdTable } from './vfs/fd-table.js';
-import { InputFile, OutputFile } from './vfs/files.js';
+import { InputFile, OutputFile, type OpenFile } from './vfs/files.js';
+import { HostDescriptor } from './vfs/host-fd.js';
 import { Namespace, parseMountSpec } from './vfs/mounts.js';
-import { BufferSink, BufferSource, StreamSink, StreamSource, type ByteSource } from './vfs/streams.js';
+import { BufferSink, BufferSource, StreamSink, StreamSource, type ByteSink, type ByteSource } from './vfs/streams.js';
 import type { Tier2Engine, Tier2Stats } from './tier2-engine.js';
 
 export type RunStatus = 'exited' | 'signaled' | 'limit';
@@ -108,24 +109,12 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   tier2: Tier2Engine | null = null;
   private readonly stdoutSink: BufferSink | null;
   private readonly stderrSink: BufferSink | null;
-  private readonly stdinSource: ByteSource;
+  private readonly stdinSource: ByteSource | null;
   private started = false;
 
   /** Reads and loads `program` (a path or the ELF bytes). */
   static async create(program: string | Uint8Array, options: RunOptions = {}): Promise<Emulator> {
-    let bytes: Uint8Array;
-    if (typeof program === 'string') {
-      try {
-        bytes = await fs.promises.readFile(program);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') throw new HyemuError('FILE_NOT_FOUND', `${program}: no such file`);
-        if (code === 'EISDIR') throw new HyemuError('ELF_INVALID', `${program}: is a directory`);
-        throw new HyemuError('FILE_NOT_FOUND', `${program}: cannot read (${code ?? 'error'})`);
-      }
-    } else {
-      bytes = program;
-    }
+    const bytes = typeof program === 'string' ? await readProgramFile(program) : program;
     const emu = new Emulator(bytes, typeof program === 'string' ? program : 'program', options);
     if (emu.tier2Options.enabled) {
       const { createTier2 } = await import('../tier2-optimizer/manager.js');
@@ -145,7 +134,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
     this.space = new AddressSpace(memoryLimit);
     const argv0 = options.argv0 ?? programName;
-    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    const env = environmentEntries(options.env);
     this.program = loadProgram(this.space, image, {
       argv: [argv0, ...(options.args ?? [])], env, execfn: argv0,
       ...(options.random ? { random: randomBytesFrom(options.random) } : {}),
@@ -159,17 +148,19 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     });
     if (options.cwd !== undefined) {
       if (!options.cwd.startsWith('/')) throw new OptionError('cwd must be an absolute guest path');
-      this.kernel.cwd = options.cwd;
+      // Inside the kernel a path is one character per byte (latin1).
+      this.kernel.cwd = Buffer.from(options.cwd).toString('latin1');
     }
 
     this.stdinSource = options.stdin === undefined ? new BufferSource(new Uint8Array(0))
+      : typeof options.stdin === 'number' ? null
       : options.stdin instanceof Readable ? new StreamSource(options.stdin)
       : new BufferSource(typeof options.stdin === 'string' ? Buffer.from(options.stdin) : options.stdin);
-    this.stdoutSink = options.stdout ? null : new BufferSink();
-    this.stderrSink = options.stderr ? null : new BufferSink();
-    fds.allocate(new InputFile(this.stdinSource));
-    fds.allocate(new OutputFile(this.stdoutSink ?? new StreamSink(options.stdout!), 4));
-    fds.allocate(new OutputFile(this.stderrSink ?? new StreamSink(options.stderr!), 5));
+    this.stdoutSink = options.stdout === undefined ? new BufferSink() : null;
+    this.stderrSink = options.stderr === undefined ? new BufferSink() : null;
+    fds.allocate(this.stdinSource ? new InputFile(this.stdinSource) : hostDescriptor('stdin', options.stdin as number, O_RDONLY));
+    fds.allocate(outputFile('stdout', this.stdoutSink ?? options.stdout!, 4));
+    fds.allocate(outputFile('stderr', this.stderrSink ?? options.stderr!, 5));
 
     const state = this.space.state;
     state[2] = this.program.sp;
@@ -188,6 +179,27 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     this.kernel.onFlushICache = () => this.dispatcher.invalidate(0, Infinity);
   }
 
+  /** Ends waits in the running guest (set while run() runs). */
+  private interruptRun: (() => void) | null = null;
+  /** Signals that arrived before run() started, delivered when it does. */
+  private readonly earlySignals: number[] = [];
+
+  /**
+   * Sends signal `signo` to the guest, as kill(2) from outside would: an
+   * ignored one is discarded, any other ends the guest as its default
+   * action does (exit status 128+signo) at the next instruction boundary,
+   * even while it waits in a system call.
+   */
+  sendSignal(signo: number | SignalName): void {
+    const n = typeof signo === 'number' ? signo : SIGNALS[signo];
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new OptionError(`not a signal number: ${signo}`);
+    if (!this.started) {
+      this.earlySignals.push(n);
+      return;
+    }
+    if (this.kernel.deliverSignal(n, `sent by the host (${signalName(n)})`)) this.interruptRun?.();
+  }
+
   /** Runs the guest to completion (exit, fatal signal or limit). */
   async run(): Promise<RunResult> {
     if (this.started) throw new OptionError('an Emulator runs once; create another');
@@ -203,9 +215,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     // The timer, not the clock, decides: it also wakes waits (sleeps, stdin).
     let timedOut = false;
-    const timer = deadline !== Infinity ? setTimeout(() => { timedOut = true; stop.abort(); }, deadline - start) : null;
+    const timer = deadline !== Infinity ? new LongTimer(() => { timedOut = true; stop.abort(); }, deadline - start) : null;
     this.kernel.abortSignal = stop.signal;
     const stopped = aborted(stop.signal);
+    this.interruptRun = () => stop.abort();
+    for (const n of this.earlySignals.splice(0)) this.sendSignal(n);
     let limit: string | null = null;
     const interval = o.progressIntervalMs !== undefined ? positiveInt('progressIntervalMs', o.progressIntervalMs) : Infinity;
     let nextSample = start + interval;
@@ -246,8 +260,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.kernel.kill(e.signal, e.pc, e.addr);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
-      this.stdinSource.detach();
+      this.interruptRun = null;
+      timer?.cancel();
+      this.stdinSource?.detach();
       this.kernel.fds.closeAll();
       await this.tier2?.close();
     }
@@ -303,7 +318,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       instruction = disassemble(t.pc, lo, hi ? hi[0]! | (hi[1]! << 8) : 0);
     }
     return {
-      signal: t.signal, signo: SIGNALS[t.signal], pc: t.pc, addr: t.addr,
+      signal: t.signal, signo: t.signo, pc: t.pc, addr: t.addr,
       ...(fn ? { function: `${fn.name}+0x${(t.pc - fn.addr).toString(16)}` } : {}),
       ...(instruction ? { instruction } : {}),
     };
@@ -311,7 +326,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 }
 
 function describeFault(f: FaultInfo, reason?: string): string {
-  const what = SIGNAL_DESCRIPTIONS[f.signal as keyof typeof SIGNAL_DESCRIPTIONS] ?? f.signal;
+  const what = describeSignal(f.signo);
   if (reason) return `hyemu: guest terminated by ${f.signal} (${what}): ${reason}`;
   const where = `pc ${hex(f.pc)}${f.function ? ` <${f.function}>` : ''}`;
   const insn = f.instruction ? ` [${f.instruction.replace(/^\S+\s+/, '')}]` : '';
@@ -325,10 +340,53 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
+const O_RDONLY = 0, O_WRONLY = 1;
+
+/** The environment as `KEY=VALUE` entries, text or bytes. */
+function environmentEntries(env: RunOptions['env']): GuestString[] {
+  if (env === undefined) return [];
+  if (Array.isArray(env)) return [...(env as readonly GuestString[])];
+  return Object.entries(env as Record<string, GuestString>).map(([k, v]) =>
+    typeof v === 'string' ? `${k}=${v}` : Buffer.concat([Buffer.from(`${k}=`), v]));
+}
+
+function hostDescriptor(name: string, fd: number, access: number): HostDescriptor {
+  if (!Number.isSafeInteger(fd) || fd < 0) throw new OptionError(`${name} must be a stream, bytes or a file descriptor number, got ${fd}`);
+  return new HostDescriptor(fd, access);
+}
+
+function outputFile(name: string, target: ByteSink | Writable | number, ino: number): OpenFile {
+  if (typeof target === 'number') return hostDescriptor(name, target, O_WRONLY);
+  return new OutputFile(target instanceof BufferSink ? target : new StreamSink(target as Writable), ino);
+}
+
 function randomBytesFrom(fill: (buf: Uint8Array) => void): Uint8Array {
   const b = new Uint8Array(16);
   fill(b);
   return b;
+}
+
+/** setTimeout for any delay: Node's timers take at most 2^31-1 ms (about
+ *  24.8 days) and fire at once, with a warning, beyond that. */
+class LongTimer {
+  private static readonly MAX_DELAY_MS = 0x7fffffff;
+  private handle: NodeJS.Timeout;
+  private readonly due: number;
+
+  constructor(private readonly fire: () => void, delayMs: number) {
+    this.due = performance.now() + delayMs;
+    this.handle = this.arm();
+  }
+
+  private arm(): NodeJS.Timeout {
+    const left = this.due - performance.now();
+    if (left <= LongTimer.MAX_DELAY_MS) return setTimeout(this.fire, Math.max(0, left));
+    return setTimeout(() => { this.handle = this.arm(); }, LongTimer.MAX_DELAY_MS);
+  }
+
+  cancel(): void {
+    clearTimeout(this.handle);
+  }
 }
 
 /** Settles when `signal` aborts (stops waits in the run loop). */

@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import type { AddressSpace } from './address-space.js';
 import type { MemoryManager } from './memory-manager.js';
-import { SIGNALS, type SignalName } from './signals.js';
+import { SIGNALS, defaultAction, signalName, type SignalName } from './signals.js';
 import { E, errnoName } from './syscalls/errno.js';
 import { SYSCALL_NAMES } from './syscalls/numbers.js';
 import { SYSCALLS } from './syscalls/table.js';
@@ -12,7 +12,10 @@ import type { Namespace } from './vfs/mounts.js';
 /** How the guest process ended. */
 export type Termination =
   | { readonly kind: 'exit'; readonly code: number }
-  | { readonly kind: 'signal'; readonly signal: SignalName; readonly pc: number; readonly addr: number; readonly reason?: string };
+  | {
+      readonly kind: 'signal'; readonly signo: number; readonly signal: string;
+      readonly pc: number; readonly addr: number; readonly reason?: string;
+    };
 
 /** A recorded rt_sigaction (handlers are recorded, never run). */
 export interface SignalAction {
@@ -71,8 +74,22 @@ export class Kernel {
   }
 
   /** Ends the process as the default action of `signal` does. */
-  kill(signal: SignalName, pc = 0, addr = 0, reason?: string): void {
-    this.termination ??= { kind: 'signal', signal, pc, addr, ...(reason ? { reason } : {}) };
+  kill(signal: SignalName | number, pc = 0, addr = 0, reason?: string): void {
+    const signo = typeof signal === 'number' ? signal : SIGNALS[signal];
+    this.termination ??= { kind: 'signal', signo, signal: signalName(signo), pc, addr, ...(reason ? { reason } : {}) };
+  }
+
+  /**
+   * A signal sent to the process (by itself, or from the host): discarded
+   * when ignored, by SIG_IGN or by default; otherwise the process ends as
+   * its default action does. (Handlers do not run yet: a handled signal
+   * takes its default action.) Returns true if it ended the process.
+   */
+  deliverSignal(signo: number, reason: string): boolean {
+    const handler = this.signalActions.get(signo)?.handler ?? SIG_DFL;
+    if (handler === SIG_IGN || defaultAction(signo) !== 'terminate') return false;
+    this.kill(signo, 0, 0, reason);
+    return true;
   }
 
   /** True if the guest asked to ignore `signal`. */

@@ -2,20 +2,28 @@ import type { Readable, Writable } from 'node:stream';
 import type { MountSpec } from './vfs/mounts.js';
 import type { Tier2Options } from '../tier2-optimizer/options.js';
 
+/** Text (passed to the guest as UTF-8) or bytes, passed as they are: what
+ *  the guest sees of arguments and the environment is bytes, as on Linux. */
+export type GuestString = string | Uint8Array;
+
 /** Options of a guest run (the library API; the CLI maps its flags here). */
 export interface RunOptions {
   /** Arguments after argv[0]. */
-  readonly args?: readonly string[];
+  readonly args?: readonly GuestString[];
   /** argv[0]; defaults to the program path, or "program" for bytes. */
-  readonly argv0?: string;
-  /** The guest environment. Empty by default: the host's is not passed. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** Guest stdin: a stream, or bytes/text. Empty when omitted. */
-  readonly stdin?: Readable | Uint8Array | string;
-  /** Guest stdout/stderr. When omitted, output is collected and returned
-   *  in the result. */
-  readonly stdout?: Writable;
-  readonly stderr?: Writable;
+  readonly argv0?: GuestString;
+  /** The guest environment: names to values, or `KEY=VALUE` entries in
+   *  order. Empty by default: the host's is not passed. */
+  readonly env?: Readonly<Record<string, GuestString>> | readonly GuestString[];
+  /** Guest stdin: a stream, bytes or text, or a host file descriptor number
+   *  that the guest then reads directly (at most what it asks for, so the
+   *  rest stays in the descriptor). Empty when omitted. */
+  readonly stdin?: Readable | Uint8Array | string | number;
+  /** Guest stdout/stderr: a stream, or a host file descriptor number (each
+   *  guest write has reached it when the write returns). When omitted,
+   *  output is collected and returned in the result. */
+  readonly stdout?: Writable | number;
+  readonly stderr?: Writable | number;
   /** Host directories the guest may see: `HOST:GUEST[:ro]` or a MountSpec. */
   readonly mounts?: ReadonlyArray<string | MountSpec>;
   /** Guest working directory (default "/"). */

@@ -1,26 +1,55 @@
-/** Linux signal numbers (generic, as on RISC-V) and guest faults. */
+/** Linux signal numbers (generic, as on RISC-V). */
 export const SIGNALS = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
   SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
+  SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22,
+  SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29,
+  SIGPWR: 30, SIGSYS: 31,
 } as const;
 
 export type SignalName = keyof typeof SIGNALS;
 
+/** Real-time signals SIGRTMIN..SIGRTMAX (as the kernel numbers them). */
+export const SIGRTMIN = 32, SIGRTMAX = 64;
+
+/** A signal's name: SIGUSR1, or SIGRTMIN+n for a real-time one. */
 export function signalName(signo: number): string {
   for (const [name, n] of Object.entries(SIGNALS)) if (n === signo) return name;
+  if (signo >= SIGRTMIN && signo <= SIGRTMAX) return signo === SIGRTMIN ? 'SIGRTMIN' : `SIGRTMIN+${signo - SIGRTMIN}`;
   return `signal ${signo}`;
 }
 
-/** What a signal means, for the one-line report. */
-export const SIGNAL_DESCRIPTIONS: Partial<Record<SignalName, string>> = {
-  SIGSEGV: 'Segmentation fault',
-  SIGILL: 'Illegal instruction',
-  SIGBUS: 'Bus error',
-  SIGTRAP: 'Trace/breakpoint trap',
-  SIGABRT: 'Aborted',
-  SIGKILL: 'Killed',
-  SIGTERM: 'Terminated',
+/** What a signal means, for the one-line report (the strsignal texts). */
+export const SIGNAL_DESCRIPTIONS: Readonly<Record<SignalName, string>> = {
+  SIGHUP: 'Hangup', SIGINT: 'Interrupt', SIGQUIT: 'Quit', SIGILL: 'Illegal instruction',
+  SIGTRAP: 'Trace/breakpoint trap', SIGABRT: 'Aborted', SIGBUS: 'Bus error', SIGFPE: 'Floating point exception',
+  SIGKILL: 'Killed', SIGUSR1: 'User defined signal 1', SIGSEGV: 'Segmentation fault',
+  SIGUSR2: 'User defined signal 2', SIGPIPE: 'Broken pipe', SIGALRM: 'Alarm clock', SIGTERM: 'Terminated',
+  SIGSTKFLT: 'Stack fault', SIGCHLD: 'Child exited', SIGCONT: 'Continued', SIGSTOP: 'Stopped (signal)',
+  SIGTSTP: 'Stopped', SIGTTIN: 'Stopped (tty input)', SIGTTOU: 'Stopped (tty output)',
+  SIGURG: 'Urgent I/O condition', SIGXCPU: 'CPU time limit exceeded', SIGXFSZ: 'File size limit exceeded',
+  SIGVTALRM: 'Virtual timer expired', SIGPROF: 'Profiling timer expired', SIGWINCH: 'Window changed',
+  SIGIO: 'I/O possible', SIGPWR: 'Power failure', SIGSYS: 'Bad system call',
 };
+
+/** The description of any signal number, real-time ones included. */
+export function describeSignal(signo: number): string {
+  const name = signalName(signo);
+  if (name in SIGNAL_DESCRIPTIONS) return SIGNAL_DESCRIPTIONS[name as SignalName];
+  return signo >= SIGRTMIN && signo <= SIGRTMAX ? `Real-time signal ${signo - SIGRTMIN}` : `Unknown signal ${signo}`;
+}
+
+/** Linux's default action of each signal that is not "terminate". */
+const DEFAULT_ACTIONS: Readonly<Partial<Record<SignalName, 'ignore' | 'stop'>>> = {
+  SIGCHLD: 'ignore', SIGCONT: 'ignore', SIGURG: 'ignore', SIGWINCH: 'ignore',
+  SIGSTOP: 'stop', SIGTSTP: 'stop', SIGTTIN: 'stop', SIGTTOU: 'stop',
+};
+
+/** What happens to a process that does not handle `signo`: it ends
+ *  (with or without a core dump, the same to us), ignores it, or stops. */
+export function defaultAction(signo: number): 'terminate' | 'ignore' | 'stop' {
+  return DEFAULT_ACTIONS[signalName(signo) as SignalName] ?? 'terminate';
+}
 
 /**
  * A synchronous guest fault. Guests cannot install handlers that run (signal

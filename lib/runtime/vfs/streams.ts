@@ -99,7 +99,11 @@ export class StreamSource implements ByteSource {
     w?.();
   }
 
+  /** Stops listening; bytes taken from the stream but not read by the
+   *  guest go back to the stream for its next reader. */
   detach(): void {
+    if (this.pending && this.pending.length > 0 && !this.stream.destroyed) this.stream.unshift(this.pending);
+    this.pending = null;
     if (!this.attached) return;
     this.stream.off('readable', this.onReadable);
     this.stream.off('end', this.onEnd);
@@ -134,8 +138,12 @@ export class BufferSink implements ByteSink {
   }
 }
 
-/** Writes to a Node stream, waiting for 'drain' under backpressure. A
- *  stream that errors (a closed pipe) makes further writes fail with EPIPE. */
+/** Writes to a Node stream. A guest write returns once the stream has
+ *  taken all of it (its write callback ran), so writes to two streams stay
+ *  in the guest's order and nothing is left behind when the guest exits.
+ *  Large writes go in pieces of at most MAX_CHUNK, each copied once, so the
+ *  host never holds a copy of a huge write. A stream that errors (a closed
+ *  pipe) makes this and further writes fail with EPIPE. */
 export class StreamSink implements ByteSink {
   readonly isTTY: boolean;
   private broken = false;
@@ -147,23 +155,26 @@ export class StreamSink implements ByteSink {
     });
   }
 
-  write(src: Uint8Array): number | Promise<number> {
-    if (this.broken || this.stream.destroyed || this.stream.writableEnded) return -E.EPIPE;
-    // The stream keeps a copy; at most MAX_CHUNK bytes per call (a short
-    // write, which C libraries continue), so the host copies little at once.
-    const chunk = src.length > MAX_CHUNK ? src.subarray(0, MAX_CHUNK) : src;
-    const ok = this.stream.write(Buffer.from(chunk));
-    if (ok) return chunk.length;
-    return new Promise<number>((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done);
-        this.stream.off('error', done);
-        this.stream.off('close', done);
-        resolve(this.broken ? -E.EPIPE : chunk.length);
+  async write(src: Uint8Array): Promise<number> {
+    let done = 0;
+    while (done < src.length) {
+      const chunk = src.subarray(done, done + MAX_CHUNK);
+      if (!(await this.writeChunk(Buffer.from(chunk)))) return done > 0 ? done : -E.EPIPE;
+      done += chunk.length;
+    }
+    return done;
+  }
+
+  private writeChunk(chunk: Buffer): Promise<boolean> {
+    if (this.broken || this.stream.destroyed || this.stream.writableEnded) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const settle = (ok: boolean): void => {
+        this.stream.off('close', onClose);
+        resolve(ok && !this.broken);
       };
-      this.stream.on('drain', done);
-      this.stream.on('error', done);
-      this.stream.on('close', done);
+      const onClose = (): void => settle(false);
+      this.stream.once('close', onClose);
+      this.stream.write(chunk, (err) => settle(!err));
     });
   }
 }
