@@ -1,4 +1,5 @@
 import t from 'tap';
+import { counterReader } from '../lib/profile/trace-profile.js';
 import { Emulator, Tier2Pool } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
 import { traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
@@ -69,22 +70,29 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
     block.run();
     const ref = capture(emu);
 
-    for (const optimizeLevel of [0, 2]) {
+    for (const [optimizeLevel, profile] of [[0, false], [2, false], [1, true]] as const) {
       restore();
       const generations = new CodeGenerations();
       const task: CompileTask = {
         kind: 'compile', id: seed, name: `straight-${seed}`,
         blocks: [{ pc: block.pc, size: block.size, insnCount: block.insnCount, successors: [null], indirectTargets: [] }],
         code: [emu.space.bytes.slice(GUEST_BASE + block.pc, GUEST_BASE + block.pc + block.size)],
-        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false,
+        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false, profile,
         generations: generations.buffer, snapshot: generations.snapshot([]),
       };
       const result = compileTask(task);
       if (result.status !== 'compiled') throw new Error('unexpected stale result');
       const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
       const imports = traceImports(emu.space.memory, emu.space.state, table, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
-      const run = new WebAssembly.Instance(result.module, imports).exports['run'] as (fuel: number, retired: number, entry: number) => number;
+      const exports = new WebAssembly.Instance(result.module, imports).exports;
+      const run = exports['run'] as (fuel: number, retired: number, entry: number) => number;
       const exit = run(1e9, 0, 0);
+      const counters = counterReader(exports);
+      t.equal(counters !== null, profile, `seed ${seed} O${optimizeLevel}: profile counters ${profile ? 'exported' : 'absent'}`);
+      if (counters) {
+        const c = counters();
+        t.same([c.prologues, c.instructions, c.other], [1, block.insnCount, 1], `seed ${seed}: one entry, its instructions, one trap exit counted`);
+      }
       t.equal(result.exits[exit]?.kind, 'trap', `seed ${seed} O${optimizeLevel}: leaves through the ebreak`);
       t.equal(emu.space.state[STATE.EXIT_INSNS], block.insnCount, `seed ${seed} O${optimizeLevel}: retired count`);
       t.same(capture(emu), ref, `seed ${seed} O${optimizeLevel}: same registers and memory (${prog.bodyLength} random insns)`);

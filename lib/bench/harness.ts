@@ -57,6 +57,9 @@ interface Variant {
   readonly applies: (k: Kernel) => boolean;
 }
 
+/** The runs map's key for each kernel's one profiled hybrid run. */
+export const PROFILED_VARIANT = 'hybrid-profiled';
+
 /**
  * Runs every kernel in every mode `repeat` times, interleaved: each
  * repetition runs each kernel once in each mode, the order of modes rotating
@@ -79,7 +82,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
 
   const warmupKernel = config.kernels.find((k) => k.name === config.warmupKernel) ?? null;
   const perRep = config.kernels.reduce((n, k) => n + variants.filter((v) => v.applies(k)).length, 0);
-  const total = perRep * config.repeat + (warmupKernel ? 2 : 0);
+  const total = perRep * config.repeat + config.kernels.length + (warmupKernel ? 2 : 0);
   let done = 0;
   const runs = new Map(config.kernels.map((k) => [k.name, new Map<string, Measurement[]>()]));
 
@@ -97,6 +100,13 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           byVariant.set(v.id, [...(byVariant.get(v.id) ?? []), m]);
         }
       }
+    }
+    // One more hybrid run per kernel with the trace profile counters (not
+    // timed with the others: counting costs a little): region crossings.
+    for (const k of config.kernels) {
+      config.onRun?.(done++, total, `${k.name}: hybrid with trace profiling`);
+      const m = await runHyemu(k, 'hybrid, profiled', hybrid({ profile: true }));
+      runs.get(k.name)!.set(PROFILED_VARIANT, [m]);
     }
     let warmup: BenchResults['warmup'] = null;
     if (warmupKernel) {

@@ -45,6 +45,26 @@ export function resultsTable(r: BenchReport): string {
   return table(header, rows);
 }
 
+/** Region crossings: how often hybrid code enters a trace and how it
+ *  leaves (one profiled run per kernel). */
+export function crossingsTable(r: BenchReport): string | null {
+  const rows = r.kernels.filter((k) => k.hybrid.crossings).map((k) => {
+    const c = k.hybrid.crossings!;
+    const leaves = c.chained + c.toDispatcher;
+    const share = (n: number): string => (leaves > 0 ? `${number((n / leaves) * 100, 0)} %` : '–');
+    return [
+      k.name, number(c.entries, 0), c.instructionsPerEntry === null ? '–' : number(c.instructionsPerEntry, 1),
+      share(c.chained), share(c.toDispatcher), share(c.exits.direct), share(c.exits.indirect), share(c.exits.budget),
+      share(c.exits.syscall + c.exits.store + c.exits.other),
+    ];
+  });
+  if (rows.length === 0) return null;
+  return table([
+    'kernel', 'trace entries', 'instructions per entry', 'chained to a trace', 'to the dispatcher',
+    'by direct branch', 'by indirect jump/return', 'at a loop header', 'syscall, slow store, trap',
+  ], rows);
+}
+
 /** A sweep's table: per kernel and value, the median time and the speedup over tier 1. */
 export function sweepTable(s: SweepResult): string {
   const mark = (v: string): string => (v === s.baseline ? `${v} (default)` : v);
@@ -67,6 +87,16 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     resultsTable(r), '',
     `![Speedup over tier 1 alone](${charts.speedup})`, '',
   );
+  const crossings = crossingsTable(r);
+  if (crossings) {
+    out.push(
+      '## Region crossings', '',
+      'From one more hybrid run of each kernel with trace profiling on (`tier2.profile`, as `--stats` and `--profile-out` use; '
+        + 'not timed with the others): trace entries, guest instructions per entry, and the share of the ways out of a trace '
+        + '(chained: a tail call into the next trace; the kinds add up to all of them).', '',
+      crossings, '',
+    );
+  }
   if (r.warmup && charts.warmup) {
     const first = r.warmup.hybrid.installs[0];
     out.push(

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options } from '../tier2-optimizer/options.js';
-import { sweepVariant, type BenchResults } from './harness.js';
+import type { ProfileTotals } from '../profile/trace-profile.js';
+import { PROFILED_VARIANT, sweepVariant, type BenchResults } from './harness.js';
 import { packageRoot } from './kernels.js';
 import type { Measurement, Timeline } from './runners.js';
 import { geomean, median, summarize } from './stats.js';
@@ -29,6 +30,8 @@ export interface KernelResult {
     readonly tier2Share: number;
     readonly tracesInstalled: number;
     readonly firstInstallMs: number | null;
+    /** Region crossings, from one run with trace profiling. */
+    readonly crossings: ProfileTotals | null;
   };
   readonly qemu: ModeTimes | null;
   readonly native: ModeTimes | null;
@@ -135,6 +138,7 @@ export function buildReport(r: BenchResults): BenchReport {
         tier2Share: median(hybridRuns.map((m) => m.tier2?.share ?? 0)),
         tracesInstalled: median(hybridRuns.map((m) => m.tier2?.installed ?? 0)),
         firstInstallMs: firstInstalls.length > 0 ? median(firstInstalls) : null,
+        crossings: runs.get(PROFILED_VARIANT)?.[0]?.tier2?.profile ?? null,
       },
       speedupOverTier1: tier1.medianMs / hybrid.medianMs,
       hybridToQemu: ratio(hybrid.medianMs, qemu),

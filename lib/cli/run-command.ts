@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
+import type { TraceProfile } from '../profile/trace-profile.js';
 import { Emulator, LIMIT_EXIT_CODE, type RunResult } from '../runtime/emulator.js';
 import { OptionError } from '../errors.js';
 import type { RunOptions } from '../runtime/options.js';
@@ -22,6 +24,7 @@ interface RunFlags extends Tier2Flags {
   timeout?: number;
   memoryLimit?: number;
   maxOpenFiles?: number;
+  profileOut?: string;
 }
 
 /** The guest environment as bytes: the host's when inherited, then each
@@ -41,6 +44,27 @@ function guestEnvironment(entries: readonly Buffer[], inherit: boolean): Buffer[
   return [...byKey.values()];
 }
 
+/** --stats and --profile-out compile traces with their profile counters. */
+function withProfile(tier2: ReturnType<typeof tier2FromFlags>, profile: boolean): ReturnType<typeof tier2FromFlags> {
+  if (!profile || tier2 === false) return tier2;
+  return { ...(typeof tier2 === 'object' ? tier2 : {}), profile: true };
+}
+
+function writeProfile(file: string, program: string, result: RunResult, traces: readonly TraceProfile[]): void {
+  const profile = {
+    program, instructions: result.stats.instructions, wallTimeMs: result.stats.wallTimeMs,
+    tier2Instructions: result.stats.tier2?.instructions ?? 0, totals: result.stats.tier2?.profile ?? null,
+    traces: traces.map((t) => ({ ...t, headPc: hex(t.headPc), blocks: t.blocks.map(hex) })),
+  };
+  try {
+    fs.writeFileSync(file, `${JSON.stringify(profile, null, 2)}\n`);
+  } catch (e) {
+    writeErr(`hyemu: --profile-out ${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+  }
+}
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
 export function addRunCommand(
   program: Command, argv: readonly string[], raw: readonly Buffer[], setExit: (code: number) => void,
 ): void {
@@ -59,7 +83,8 @@ export function addRunCommand(
     .option('--max-insns <N>', 'stop after about N guest instructions (exit 124)', parseCount)
     .option('--timeout <SECONDS>', 'stop after this much wall-clock time (exit 124)', parseSeconds)
     .option('--memory-limit <SIZE>', 'most memory the guest may map, e.g. 256M (default 1G)', parseSize)
-    .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount);
+    .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount)
+    .option('--profile-out <FILE>', 'write a JSON profile of every tier-2 trace (entries, exits, instructions) to FILE');
   tier2Flags(cmd);
   cmd.action(async (programPath: string, args: string[], flags: RunFlags) => {
     // The program and its arguments are the last arguments of the command
@@ -77,7 +102,7 @@ export function addRunCommand(
       stdout: 1,
       stderr: 2,
       strace: flags.strace ? (line: string) => writeErr(`[hyemu strace] ${line}\n`) : false,
-      tier2: tier2FromFlags(flags, createTraceDumper(flags.dumpTraces)),
+      tier2: withProfile(tier2FromFlags(flags, createTraceDumper(flags.dumpTraces)), !!(flags.stats || flags.profileOut)),
       ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
       ...(flags.maxInsns !== undefined ? { maxInstructions: flags.maxInsns } : {}),
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
@@ -95,6 +120,7 @@ export function addRunCommand(
     // Like a shell, say nothing of SIGPIPE: it is how `prog | head` ends.
     if (result.message && result.fault?.signal !== 'SIGPIPE') writeErr(`${result.message}\n`);
     if (flags.stats) writeErr(formatStats(result.stats));
+    if (flags.profileOut !== undefined) writeProfile(flags.profileOut, programBytes.toString(), result, emulator.traceProfiles());
     setExit(result.status === 'limit' ? LIMIT_EXIT_CODE : result.exitCode);
   });
 }

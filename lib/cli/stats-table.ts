@@ -3,6 +3,12 @@ import type { RunStats } from '../runtime/emulator.js';
 const fmt = (n: number | null, digits = 0): string =>
   n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** What each kind of trace exit is, in the table. */
+const EXIT_LABELS = {
+  direct: 'by direct branch', indirect: 'by indirect jump/return', budget: 'at a loop header (budget/stop)',
+  syscall: 'by system call', store: 'by a slow store', other: 'by trap or fence.i',
+} as const;
+
 /** `--stats`: a two-column table on stderr. */
 export function formatStats(s: RunStats): string {
   const rows: Array<[string, string]> = [
@@ -32,6 +38,16 @@ export function formatStats(s: RunStats): string {
       ['tier 2: instructions', fmt(t.instructions)],
       ['tier 2: share of instructions', `${fmt(t.share * 100, 1)} %`],
     );
+    const p = t.profile;
+    if (p) {
+      rows.push(
+        ['tier 2: trace entries', fmt(p.entries)],
+        ['tier 2: instructions per entry', fmt(p.instructionsPerEntry, 1)],
+        ['tier 2: exits chained to a trace', fmt(p.chained)],
+        ['tier 2: exits to the dispatcher', fmt(p.toDispatcher)],
+        ...Object.entries(p.exits).map(([kind, n]): [string, string] => [`tier 2: exits ${EXIT_LABELS[kind as keyof typeof p.exits]}`, fmt(n)]),
+      );
+    }
   } else {
     rows.push(['tier 2', 'off']);
   }

@@ -24,6 +24,7 @@ import { HostDescriptor } from './vfs/host-fd.js';
 import { Namespace, parseMountSpec } from './vfs/mounts.js';
 import { BufferSink, BufferSource, StreamSink, StreamSource, type ByteSink, type ByteSource } from './vfs/streams.js';
 import type { Tier2Engine, Tier2Stats } from './tier2-engine.js';
+import type { TraceProfile } from '../profile/trace-profile.js';
 
 export type RunStatus = 'exited' | 'signaled' | 'limit';
 
@@ -198,6 +199,12 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       return;
     }
     if (this.kernel.deliverSignal(n, `sent by the host (${signalName(n)})`)) this.interruptRun?.();
+  }
+
+  /** With `tier2: { profile: true }`: each trace's profile (entries,
+   *  instructions, exits by kind), most instructions first; [] otherwise. */
+  traceProfiles(): TraceProfile[] {
+    return this.tier2?.traceProfiles() ?? [];
   }
 
   /** Runs the guest to completion (exit, fatal signal or limit). */

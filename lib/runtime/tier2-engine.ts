@@ -1,4 +1,5 @@
 import type { DispatchObserver } from './dispatcher.js';
+import type { ProfileTotals, TraceProfile } from '../profile/trace-profile.js';
 
 /** Tier-2 statistics, as `--stats` prints and the API returns them. */
 export interface Tier2Stats {
@@ -15,6 +16,8 @@ export interface Tier2Stats {
   readonly instructions: number;
   /** Share of guest instructions executed in tier 2 (0..1). */
   readonly share: number;
+  /** With tier2.profile: totals over every trace's counters. */
+  readonly profile?: ProfileTotals;
   /** Audit mode: trace entries re-run in tier 1, and how many disagreed. */
   readonly auditedEntries?: number;
   readonly auditMismatches?: number;
@@ -28,6 +31,8 @@ export interface Tier2Engine extends DispatchObserver {
    *  installed or has failed; null when there is nothing to wait for. */
   pendingWork(): Promise<void> | null;
   stats(): Tier2Stats;
+  /** With tier2.profile: each trace's profile, most instructions first. */
+  traceProfiles(): TraceProfile[];
   /** The run starts now (times such as the first install count from here). */
   markStart(time: number): void;
   /** Stops this emulator's compile work; in-flight tasks are abandoned. */

@@ -7,7 +7,9 @@ import {
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
-import { ENTER, IMPORTS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
+import {
+  ENTER, IMPORTS, PROFILE_COUNTERS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM, profileGlobal, type ProfileCounter,
+} from './trace-abi.js';
 
 /**
  * Tier-2 back end: lowers a region's IR blocks to one WebAssembly function
@@ -72,6 +74,12 @@ const STATE_PC = STATE.PC * 4;
  */
 const EXIT_HELPERS = { fault: 'fault_exit', store: 'store_exit' } as const;
 
+/** The profile counter of each kind of exit block (the indirect one, exit
+ *  0, is counted where it is taken: budget or indirect). */
+const EXIT_COUNTER: Readonly<Record<DispatchExit['kind'], ProfileCounter | null>> = {
+  direct: 'direct', indirect: null, syscall: 'syscall', trap: 'other', fence_i: 'other',
+};
+
 /**
  * A full-width i32.load. binaryen.js creates these with the `signed` flag
  * set, and OptimizeInstructions trusts that flag when it folds
@@ -87,8 +95,14 @@ function load32(m: binaryen.Module, offset: number, align: number, ptr: binaryen
   return load;
 }
 
+export interface LowerOptions {
+  /** Count entries, exits by kind and instructions (trace-abi's
+   *  PROFILE_COUNTERS); nothing of it is emitted without. */
+  readonly profile?: boolean;
+}
+
 export function lowerRegion(
-  m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], traceId: number,
+  m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], traceId: number, options: LowerOptions = {},
 ): DispatchExit[] {
   const exits: DispatchExit[] = [{ kind: 'indirect' }];
   const exitKeys = new Map<string, number>([[JSON.stringify(exits[RESUME_EXIT]), RESUME_EXIT]]);
@@ -116,6 +130,9 @@ export function lowerRegion(
     }
   }
   const written = [...regsWritten].sort((a, b) => a - b);
+  /** Profiling: the instructions retired before this function started. */
+  const ENTRY_ICOUNT = TEMP0 + maxTemps;
+  const profiling = options.profile === true;
 
   const get = (i: number): binaryen.ExpressionRef => m.local.get(i, i32);
   const set = (i: number, e: binaryen.ExpressionRef): binaryen.ExpressionRef => m.local.set(i, e);
@@ -132,6 +149,21 @@ export function lowerRegion(
     m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), retired),
     m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
   ];
+
+  /** Profiling: counter += by (default 1); nothing when not profiling. */
+  const bump = (counter: ProfileCounter, by?: binaryen.ExpressionRef): binaryen.ExpressionRef[] => {
+    if (!profiling) return [];
+    const name = profileGlobal(counter);
+    return [m.global.set(name, m.i64.add(m.global.get(name, binaryen.i64), by ? m.i64.extend_u(by) : m.i64.const(1n)))];
+  };
+  const exitBump = (e: DispatchExit): binaryen.ExpressionRef[] => {
+    const counter = EXIT_COUNTER[e.kind];
+    return counter ? bump(counter) : [];
+  };
+  /** Profiling: the instructions retired here, as the trace leaves with
+   *  `retired` counted. */
+  const bumpInstructions = (retired: binaryen.ExpressionRef): binaryen.ExpressionRef[] =>
+    bump('instructions', profiling ? m.i32.sub(retired, get(ENTRY_ICOUNT)) : undefined);
 
   const binary = (kind: BinaryOp, a: Value, b: Value): binaryen.ExpressionRef => {
     const A = (): binaryen.ExpressionRef => val(a);
@@ -259,6 +291,8 @@ export function lowerRegion(
             const retired = m.i32.sub(get(ICOUNT), c(n - insnIndex - 1));
             out.push(m.if(m.i32.ne(flags, c(PERM.WRITE)), m.block(null, [
               ...storeWritten(),
+              ...bump('store'),
+              ...bumpInstructions(retired),
               m.return_call(EXIT_HELPERS.store,
                 [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired], i32),
             ])), store);
@@ -325,10 +359,12 @@ export function lowerRegion(
       m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
     const epilogue = relooper.addBlock(m.block(null, [
       ...storeWritten(),
+      ...bumpInstructions(get(ICOUNT)),
       m.if(mayChain, m.block(null, [
         set(SLOT, slotOffset()),
         m.if(m.i32.eq(load32(m, TRACE_DIRECTORY_OFFSET, 4, get(SLOT)), get(CHAIN)), m.block(null, [
           set(VALUE, load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, get(SLOT))),
+          ...bump('chained'),
           m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32),
         ])),
       ])),
@@ -344,7 +380,7 @@ export function lowerRegion(
       let rb = exitBlocks.get(index);
       if (rb === undefined) {
         const chainTo = e.kind === 'direct' ? c(e.target) : e.kind === 'indirect' ? load32(m, STATE_PC, 4, c(0)) : c(0);
-        rb = relooper.addBlock(m.block(null, [set(EXIT, c(index)), set(CHAIN, chainTo)]));
+        rb = relooper.addBlock(m.block(null, [set(EXIT, c(index)), set(CHAIN, chainTo), ...exitBump(e)]));
         relooper.addBranch(rb, epilogue, 0, 0);
         exitBlocks.set(index, rb);
       }
@@ -363,14 +399,15 @@ export function lowerRegion(
       if (!headers.has(i)) return bodies[i]!;
       const check = relooper.addBlock(m.nop());
       const stop = m.i32.or(m.i32.ge_s(get(ICOUNT), get(FUEL)), load32(m, STATE.STOP * 4, 4, c(0)));
-      relooper.addBranch(check, resume(), stop, storePc(c(ir.pc)));
+      relooper.addBranch(check, resume(), stop, m.block(null, [storePc(c(ir.pc)), ...bump('budget')]));
       relooper.addBranch(check, bodies[i]!, 0, 0);
       return check;
     });
     // In the multi-entry version, reaching the head continues in `run`.
     if (multiEntry) {
       blocks[0] = relooper.addBlock(m.block(null, [
-        ...storeWritten(), m.return_call(RUN, [get(FUEL), get(ICOUNT), c(0)], i32),
+        ...storeWritten(), ...bump('handovers'), ...bumpInstructions(get(ICOUNT)),
+        m.return_call(RUN, [get(FUEL), get(ICOUNT), c(0)], i32),
       ]));
     }
 
@@ -406,7 +443,7 @@ export function lowerRegion(
             seen.add(idx);
             branch(blocks[idx]!, m.i32.eq(val(t.target), c(pc)), 0);
           }
-          branch(resume(), 0, storePc(val(t.target)));
+          branch(resume(), 0, m.block(null, [storePc(val(t.target)), ...bump('indirect')]));
           break;
         }
         case 'syscall':
@@ -430,7 +467,10 @@ export function lowerRegion(
     }
     const body = relooper.renderAndDispose(start, LABEL);
     const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
-    const prologue = used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0))));
+    const prologue = [
+      ...used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0)))),
+      ...(profiling ? [set(ENTRY_ICOUNT, get(ICOUNT)), ...bump('prologues')] : []),
+    ];
     // Every path ends in a return; the trailing unreachable types the body.
     return m.block(null, [...prologue, body, m.unreachable()], i32);
   };
@@ -446,7 +486,13 @@ export function lowerRegion(
     c(RESUME_EXIT),
   ], i32));
 
-  const vars = new Array<number>(TEMP0 - PARAMS + maxTemps).fill(i32);
+  if (profiling) {
+    for (const counter of PROFILE_COUNTERS) {
+      m.addGlobal(profileGlobal(counter), binaryen.i64, true, m.i64.const(0n));
+      m.addGlobalExport(profileGlobal(counter), profileGlobal(counter));
+    }
+  }
+  const vars = new Array<number>(TEMP0 - PARAMS + maxTemps + (profiling ? 1 : 0)).fill(i32);
   m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody(false));
   m.addFunctionExport(RUN, RUN);
   if (irs.length > 1) {

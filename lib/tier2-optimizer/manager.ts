@@ -18,6 +18,7 @@ import { traceImports } from './runtime-imports.js';
 import type { CompileResult, CompileTask } from './task.js';
 import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
+import { counterReader, profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
 
 interface Request {
   readonly id: number;
@@ -70,6 +71,8 @@ export class Tier2Manager implements Tier2Engine {
   private closed = false;
   private readonly imports: WebAssembly.Imports;
   private readonly auditor: TraceAuditor | null;
+  /** Installed traces with profile counters (invalidated ones too). */
+  private readonly profiled: Array<{ trace: InstalledTrace; counters: () => TraceCounters }> = [];
   readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0 };
   firstInstallMs: number | null = null;
   readonly errors: string[] = [];
@@ -159,7 +162,7 @@ export class Tier2Manager implements Tier2Engine {
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
-      dump: this.options.dump !== null, generations: this.generations.buffer, snapshot,
+      dump: this.options.dump !== null, profile: this.options.profile, generations: this.generations.buffer, snapshot,
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
@@ -244,10 +247,12 @@ export class Tier2Manager implements Tier2Engine {
     this.latencies.push(performance.now() - request.submittedAt);
     let run: TraceRun;
     let enter: TraceRun;
+    let counters: (() => TraceCounters) | null;
     try {
       const instance = new WebAssembly.Instance(result.module, this.imports);
       run = instance.exports[RUN] as TraceRun;
       enter = instance.exports[ENTER] as TraceRun;
+      counters = counterReader(instance.exports);
       if (typeof run !== 'function' || typeof enter !== 'function') throw new Error('the module lacks its run/enter exports');
     } catch (e) {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
@@ -277,6 +282,7 @@ export class Tier2Manager implements Tier2Engine {
     this.table.set(2 * trace.id + 1, enter);
     if (this.auditor) this.auditor.wrap(trace);
     this.traces[trace.id] = trace;
+    if (counters) this.profiled.push({ trace, counters });
     for (const p of pages) {
       let set = this.tracesByPage.get(p);
       if (!set) this.tracesByPage.set(p, (set = new Set()));
@@ -325,6 +331,12 @@ export class Tier2Manager implements Tier2Engine {
     }
   }
 
+  traceProfiles(): TraceProfile[] {
+    const all = this.dispatcher.retired;
+    return this.profiled.map(({ trace, counters }) => traceProfile(trace, counters(), all))
+      .sort((a, b) => b.instructions - a.instructions);
+  }
+
   stats(): Tier2Stats {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const pct = (q: number): number | null => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
@@ -336,6 +348,7 @@ export class Tier2Manager implements Tier2Engine {
       firstInstallMs: this.firstInstallMs,
       instructions: d.retiredInTraces,
       share: d.retired > 0 ? d.retiredInTraces / d.retired : 0,
+      ...(this.options.profile ? { profile: profileTotals(this.traceProfiles()) } : {}),
       ...(this.auditor ? { auditedEntries: this.auditor.audited, auditMismatches: this.auditor.mismatches } : {}),
     };
   }

@@ -32,6 +32,10 @@ export interface Tier2Options {
   readonly waitForInstall: boolean;
   /** Run every installed trace's region in tier 1 too and compare state. */
   readonly audit: boolean;
+  /** Compile traces with counters (entries, exits by kind, instructions):
+   *  the profile in the stats and `Emulator.traceProfiles()`. Off, no
+   *  counting code is emitted at all. */
+  readonly profile: boolean;
   /** Receives each trace's IR and binaryen text (the dump option). */
   readonly dump: ((name: string, text: string) => void) | null;
   /** A compiler pool to use instead of the process-wide shared one (keep
@@ -54,6 +58,7 @@ export const DEFAULT_TIER2: Tier2Options = {
   compileTimeoutMs: 10_000,
   waitForInstall: false,
   audit: false,
+  profile: false,
   dump: null,
   pool: null,
   faultInjection: null,

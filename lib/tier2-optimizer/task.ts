@@ -21,6 +21,8 @@ export interface CompileTask {
   readonly optimizeLevel: number;
   readonly shrinkLevel: number;
   readonly dump: boolean;
+  /** Emit the profile counters (LowerOptions.profile). */
+  readonly profile: boolean;
   readonly generations: SharedArrayBuffer;
   readonly snapshot: GenerationSnapshot;
   /** The worker stamps its start time here (see TaskDeadline). */

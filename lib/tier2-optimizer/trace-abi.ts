@@ -27,3 +27,26 @@ export const RESUME_EXIT = 0;
  *  slot 2*id+1 its `enter`. */
 export const TRACE_TABLE_INITIAL = 1024;
 export const TRACE_TABLE_MAXIMUM = 1 << 20;
+
+/**
+ * Trace profiling (tier2.profile, `--stats`, `--profile-out`): a module
+ * compiled with it exports one mutable i64 global per counter below, named
+ * `profile_<counter>`; without it the counters are not emitted at all.
+ *   prologues   the function started (a dispatch or a chained tail call)
+ *   handovers   `enter` reached the head and tail-called `run` (so one
+ *               entry ran two prologues: entries = prologues - handovers)
+ *   instructions guest instructions retired in this trace
+ *   chained     left by a tail call into another trace
+ *   direct, indirect, budget, syscall, store, other
+ *               ways out by kind: a direct branch out of the region, an
+ *               indirect jump or return to a target the region does not
+ *               hold, a loop header out of budget or told to stop, a
+ *               system call, a store the fast path declined, a trap or
+ *               fence.i (direct and indirect include the exits that then
+ *               chained)
+ */
+export const PROFILE_COUNTERS = [
+  'prologues', 'handovers', 'instructions', 'chained', 'direct', 'indirect', 'budget', 'syscall', 'store', 'other',
+] as const;
+export type ProfileCounter = (typeof PROFILE_COUNTERS)[number];
+export const profileGlobal = (counter: ProfileCounter): string => `profile_${counter}`;
