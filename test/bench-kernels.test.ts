@@ -9,7 +9,7 @@ const pool = new Tier2Pool(1);
 t.teardown(() => pool.close());
 
 const kernels = bundledKernels();
-t.equal(kernels.length, 10, 'kernels.json lists the ten kernels');
+t.equal(kernels.length, 11, 'kernels.json lists the eleven kernels');
 
 for (const k of kernels) {
   t.test(k.name, async (t) => {
