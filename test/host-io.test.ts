@@ -166,6 +166,15 @@ t.test('the API: host descriptors as stdin and stdout', async (t) => {
   }
 });
 
+t.test('the API: a working directory given as bytes', async (t) => {
+  const dir = path.join(scratch, 'mnt');
+  fs.mkdirSync(Buffer.from(`${dir}/d\xff`, 'latin1'), { recursive: true });
+  const cwd = Buffer.from('/m/d\xff', 'latin1');
+  const r = await (await Emulator.create(guestElf('fsbox'), { args: ['cwd', 'stat', '/m'], mounts: [{ host: dir, guest: '/m', readOnly: false }], cwd, tier2: false })).run();
+  const first = r.stdout!.subarray(0, r.stdout!.indexOf(0x0a) + 1);
+  t.same(first, Buffer.concat([Buffer.from('cwd: '), cwd, Buffer.from('\n')]), 'getcwd returns the exact bytes');
+});
+
 t.test('a stream as stdin gets back what the guest did not read', async (t) => {
   const { Readable } = await import('node:stream');
   const stream = Readable.from([Buffer.from('first\nsecond\n')], { objectMode: false });

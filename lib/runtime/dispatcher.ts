@@ -103,6 +103,12 @@ export class Dispatcher {
     return this.current?.pc ?? this.pc;
   }
 
+  /** Resumes at `pc` instead (a signal handler, or the return from one). */
+  redirect(pc: number): void {
+    this.pc = pc;
+    this.current = null;
+  }
+
   lookup(pc: number): TranslatedBlock {
     let block = this.cache.get(pc);
     if (block === undefined) {
@@ -150,6 +156,10 @@ export class Dispatcher {
     const x = this.state;
     const observer = this.observer;
     const hot = this.hotThreshold;
+    // A fault inside a trace leaves the registers in wasm locals, not in
+    // the state block: while the guest handles faults, and so must see
+    // exact registers, its code runs in tier 1.
+    const signals = this.kernel.signals;
     let block = this.current ?? this.lookup(this.pc);
     let left = budget;
     let dispatches = 0;
@@ -157,7 +167,7 @@ export class Dispatcher {
       let next: TranslatedBlock | null;
       const trace = block.trace as RunnableTrace | null;
       dispatches++;
-      if (trace === null || !trace.valid) {
+      if (trace === null || !trace.valid || signals.catchesFaults) {
         // Tier 1: run the block, count it and its exit, follow the link.
         const exit = block.run();
         this.retired += block.insnCount;
@@ -255,10 +265,16 @@ export class Dispatcher {
     }
   }
 
+  /** After a system call: the next block, or null to end the slice when
+   *  the process ended or a signal is to be delivered. */
   private continueAt(pc: number): TranslatedBlock | null {
-    if (this.kernel.termination !== null) {
-      this.pc = pc;
-      this.current = null;
+    const k = this.kernel;
+    if (k.resumeAt !== null) {
+      pc = k.resumeAt;
+      k.resumeAt = null;
+    }
+    if (k.termination !== null || k.signals.attention) {
+      this.redirect(pc);
       return null;
     }
     return this.lookup(pc);

@@ -10,13 +10,13 @@ import { disassemble } from '../guest/riscv/disasm.js';
 import { Tier1Translator } from '../tier1-tcg/translator.js';
 import { resolveTier2Options, type Tier2Options } from '../tier2-optimizer/options.js';
 import { AddressSpace } from './address-space.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type Suspension } from './dispatcher.js';
 import { createGuestAccess } from './guest-access.js';
 import { Kernel, type Termination } from './kernel.js';
 import { PAGE_SIZE, STATE, STACK_SIZE, STACK_TOP } from './layout.js';
 import { MemoryManager } from './memory-manager.js';
 import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, type GuestString, type RunOptions } from './options.js';
-import { GuestFault, SIGNALS, describeSignal, signalName, type SignalName } from './signals.js';
+import { GuestFault, SI, SIGNALS, describeSignal, signalName, type SignalName } from './signals.js';
 import { readCounter } from './counters.js';
 import { FdTable } from './vfs/fd-table.js';
 import { InputFile, OutputFile, type OpenFile } from './vfs/files.js';
@@ -148,9 +148,10 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       pid: 1000, ...(options.random ? { random: options.random } : {}), ...(strace ? { strace } : {}),
     });
     if (options.cwd !== undefined) {
-      if (!options.cwd.startsWith('/')) throw new OptionError('cwd must be an absolute guest path');
       // Inside the kernel a path is one character per byte (latin1).
-      this.kernel.cwd = Buffer.from(options.cwd).toString('latin1');
+      const cwd = Buffer.from(options.cwd).toString('latin1');
+      if (!cwd.startsWith('/')) throw new OptionError('cwd must be an absolute guest path');
+      this.kernel.cwd = cwd;
     }
 
     this.stdinSource = options.stdin === undefined ? new BufferSource(new Uint8Array(0))
@@ -159,9 +160,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       : new BufferSource(typeof options.stdin === 'string' ? Buffer.from(options.stdin) : options.stdin);
     this.stdoutSink = options.stdout === undefined ? new BufferSink() : null;
     this.stderrSink = options.stderr === undefined ? new BufferSink() : null;
-    fds.allocate(this.stdinSource ? new InputFile(this.stdinSource) : hostDescriptor('stdin', options.stdin as number, O_RDONLY));
-    fds.allocate(outputFile('stdout', this.stdoutSink ?? options.stdout!, 4));
-    fds.allocate(outputFile('stderr', this.stderrSink ?? options.stderr!, 5));
+    // Blocking reads and writes end early for a signal (EINTR or restart).
+    const interrupt = (): AbortSignal => this.kernel.waitSignal;
+    fds.allocate(this.stdinSource ? new InputFile(this.stdinSource, interrupt) : hostDescriptor('stdin', options.stdin as number, O_RDONLY, interrupt));
+    fds.allocate(outputFile('stdout', this.stdoutSink ?? options.stdout!, 4, interrupt));
+    fds.allocate(outputFile('stderr', this.stderrSink ?? options.stderr!, 5, interrupt));
 
     const state = this.space.state;
     state[2] = this.program.sp;
@@ -187,9 +190,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
   /**
    * Sends signal `signo` to the guest, as kill(2) from outside would: an
-   * ignored one is discarded, any other ends the guest as its default
-   * action does (exit status 128+signo) at the next instruction boundary,
-   * even while it waits in a system call.
+   * ignored one is discarded, a blocked one stays pending, a handled one
+   * runs the guest's handler at the next instruction boundary (a blocking
+   * call it interrupts returns EINTR or restarts), and any other ends the
+   * guest as its default action does (exit status 128+signo), even while
+   * it waits in a system call.
    */
   sendSignal(signo: number | SignalName): void {
     const n = typeof signo === 'number' ? signo : SIGNALS[signo];
@@ -198,7 +203,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.earlySignals.push(n);
       return;
     }
-    if (this.kernel.deliverSignal(n, `sent by the host (${signalName(n)})`)) this.interruptRun?.();
+    this.kernel.signals.send({ signo: n, code: SI.USER, pid: 0, reason: `sent by the host (${signalName(n)})` });
   }
 
   /** With `tier2: { profile: true }`: each trace's profile (entries,
@@ -223,9 +228,10 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     // The timer, not the clock, decides: it also wakes waits (sleeps, stdin).
     let timedOut = false;
     const timer = deadline !== Infinity ? new LongTimer(() => { timedOut = true; stop.abort(); }, deadline - start) : null;
-    this.kernel.abortSignal = stop.signal;
+    this.kernel.stopWaitsWith(stop.signal);
     const stopped = aborted(stop.signal);
     this.interruptRun = () => stop.abort();
+    this.kernel.signals.onFatal = () => this.interruptRun?.();
     for (const n of this.earlySignals.splice(0)) this.sendSignal(n);
     let limit: string | null = null;
     const interval = o.progressIntervalMs !== undefined ? positiveInt('progressIntervalMs', o.progressIntervalMs) : Infinity;
@@ -251,7 +257,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         const tier2Work = this.tier2?.pendingWork();
         if (tier2Work) await Promise.race([tier2Work, stopped]);
         this.tier2?.poll();
-        const suspension = d.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
+        if (this.kernel.signals.attention) {
+          d.redirect(this.kernel.signals.deliver(d.resumePc));
+          if (this.kernel.termination !== null) break;
+        }
+        const suspension = this.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
         if (suspension) {
           // A system call waiting on I/O; a limit or an abort ends the wait.
           await Promise.race([suspension, stopped]);
@@ -262,12 +272,10 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         }
       }
       if (o.signal?.aborted) throw abortError(o.signal);
-    } catch (e) {
-      if (!(e instanceof GuestFault)) throw e;
-      this.kernel.kill(e.signal, e.pc, e.addr);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
       this.interruptRun = null;
+      this.kernel.shutdown();
       timer?.cancel();
       this.stdinSource?.detach();
       this.kernel.fds.closeAll();
@@ -276,6 +284,19 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const end = performance.now();
     if (interval !== Infinity) sample(end);
     return this.result(limit, end - start);
+  }
+
+  /** One dispatcher slice; a fault in it enters the guest's handler or
+   *  ends the guest. */
+  private runSlice(budget: number): Suspension | null {
+    try {
+      return this.dispatcher.runSlice(budget);
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e;
+      const handler = this.kernel.signals.fault(e);
+      if (handler !== null) this.dispatcher.redirect(handler);
+      return null;
+    }
   }
 
   /** Lets I/O, timers, the abort signal and tier-2 results through. */
@@ -357,13 +378,13 @@ function environmentEntries(env: RunOptions['env']): GuestString[] {
     typeof v === 'string' ? `${k}=${v}` : Buffer.concat([Buffer.from(`${k}=`), v]));
 }
 
-function hostDescriptor(name: string, fd: number, access: number): HostDescriptor {
+function hostDescriptor(name: string, fd: number, access: number, interrupt: () => AbortSignal): HostDescriptor {
   if (!Number.isSafeInteger(fd) || fd < 0) throw new OptionError(`${name} must be a stream, bytes or a file descriptor number, got ${fd}`);
-  return new HostDescriptor(fd, access);
+  return new HostDescriptor(fd, access, interrupt);
 }
 
-function outputFile(name: string, target: ByteSink | Writable | number, ino: number): OpenFile {
-  if (typeof target === 'number') return hostDescriptor(name, target, O_WRONLY);
+function outputFile(name: string, target: ByteSink | Writable | number, ino: number, interrupt: () => AbortSignal): OpenFile {
+  if (typeof target === 'number') return hostDescriptor(name, target, O_WRONLY, interrupt);
   return new OutputFile(target instanceof BufferSink ? target : new StreamSink(target as Writable), ino);
 }
 

@@ -1,7 +1,10 @@
 import { randomFillSync } from 'node:crypto';
 import type { AddressSpace } from './address-space.js';
 import type { MemoryManager } from './memory-manager.js';
-import { SIGNALS, defaultAction, signalName, type SignalName } from './signals.js';
+import { IntervalTimer } from './itimer.js';
+import { Signals } from './signal-delivery.js';
+import { SI, SIGNALS, signalName, type SignalName } from './signals.js';
+import { STATE } from './layout.js';
 import { E, errnoName } from './syscalls/errno.js';
 import { SYSCALL_NAMES } from './syscalls/numbers.js';
 import { SYSCALLS } from './syscalls/table.js';
@@ -16,16 +19,6 @@ export type Termination =
       readonly kind: 'signal'; readonly signo: number; readonly signal: string;
       readonly pc: number; readonly addr: number; readonly reason?: string;
     };
-
-/** A recorded rt_sigaction (handlers are recorded, never run). */
-export interface SignalAction {
-  readonly handler: number;
-  readonly flags: number;
-  readonly mask: bigint;
-}
-
-export const SIG_DFL = 0;
-export const SIG_IGN = 1;
 
 export interface KernelOptions {
   readonly pid: number;
@@ -44,8 +37,13 @@ export class Kernel {
   cwd = '/';
   umask = 0o022;
   termination: Termination | null = null;
-  readonly signalActions = new Map<number, SignalAction>();
-  signalMask = 0n;
+  readonly signals = new Signals(this);
+  /** ITIMER_REAL (setitimer, and alarm in C libraries): SIGALRM. */
+  readonly realTimer = new IntervalTimer(() =>
+    this.signals.send({ signo: SIGNALS.SIGALRM, code: SI.KERNEL, reason: 'the interval timer expired' }));
+  /** Set by a system call that changes where the guest resumes
+   *  (rt_sigreturn); the dispatcher takes it. */
+  resumeAt: number | null = null;
   clearChildTid = 0;
   readonly pid: number;
   readonly random: (buf: Uint8Array) => void;
@@ -54,8 +52,8 @@ export class Kernel {
   private readonly strace: ((line: string) => void) | undefined;
   /** riscv_flush_icache: set by the emulator to discard translations. */
   onFlushICache: () => void = () => {};
-  /** Aborts waits (sleeps) when the run is stopped. */
-  abortSignal: AbortSignal | undefined;
+  /** Set once the run stops: every wait ends. */
+  private stopped: AbortSignal | undefined;
 
   constructor(
     readonly space: AddressSpace,
@@ -79,24 +77,6 @@ export class Kernel {
     this.termination ??= { kind: 'signal', signo, signal: signalName(signo), pc, addr, ...(reason ? { reason } : {}) };
   }
 
-  /**
-   * A signal sent to the process (by itself, or from the host): discarded
-   * when ignored, by SIG_IGN or by default; otherwise the process ends as
-   * its default action does. (Handlers do not run yet: a handled signal
-   * takes its default action.) Returns true if it ended the process.
-   */
-  deliverSignal(signo: number, reason: string): boolean {
-    const handler = this.signalActions.get(signo)?.handler ?? SIG_DFL;
-    if (handler === SIG_IGN || defaultAction(signo) !== 'terminate') return false;
-    this.kill(signo, 0, 0, reason);
-    return true;
-  }
-
-  /** True if the guest asked to ignore `signal`. */
-  ignores(signal: SignalName): boolean {
-    return this.signalActions.get(SIGNALS[signal])?.handler === SIG_IGN;
-  }
-
   /** Problems inside system call handlers (bugs in hyemu, or host errors
    *  no handler expected): the guest gets EIO, the host keeps running. */
   readonly internalErrors: string[] = [];
@@ -114,19 +94,38 @@ export class Kernel {
     }
   }
 
-  /** Waits `ms`, or less if the run is aborted meanwhile. */
-  sleep(ms: number): Promise<void> {
+  /** Ends every wait (sleeps, blocking reads) when `stop` aborts. */
+  stopWaitsWith(stop: AbortSignal): void {
+    this.stopped = stop;
+    stop.addEventListener('abort', () => this.signals.interruptWaits(), { once: true });
+  }
+
+  /** What ends a blocking call early: a signal that should interrupt it
+   *  (the call then returns EINTR, or restarts), or the run stopping. */
+  get waitSignal(): AbortSignal {
+    return this.stopped?.aborted ? this.stopped : this.signals.interruptSignal;
+  }
+
+  /** Waits `ms`; resolves early, with true, if the run stops or a signal
+   *  interrupts the wait. */
+  sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const signal = this.abortSignal;
-      if (signal?.aborted) return resolve();
-      const done = (): void => {
+      const signal = this.waitSignal;
+      if (signal.aborted) return resolve(true);
+      const done = (early: boolean): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
+        signal.removeEventListener('abort', onAbort);
+        resolve(early);
       };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
+      const onAbort = (): void => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The run ended: nothing of the process may fire any more. */
+  shutdown(): void {
+    this.realTimer.cancel();
   }
 
   /** Performs system call `nr` with arguments a0..a5; returns the value
@@ -135,7 +134,13 @@ export class Kernel {
     this.syscallCount++;
     const name = SYSCALL_NAMES.get(nr);
     const def = name ? SYSCALLS[name] : undefined;
-    const perform = (): number | Promise<number> => (def ? this.guarded(name!, () => def.run(this, args)) : -E.ENOSYS);
+    const pc = this.space.state[STATE.PC]!;
+    const perform = (): number | Promise<number> => {
+      if (!def) return -E.ENOSYS;
+      const r = this.guarded(name!, () => def.run(this, args));
+      // A call a signal interrupted may restart (SA_RESTART).
+      return def.restartable && typeof r !== 'number' ? r.then((n) => this.signals.interrupted(n, pc, args[0]!)) : r;
+    };
     if (!this.strace) return perform();
     const call = formatSyscall(this.space, name ?? `syscall_${nr}`, def?.args, args);
     const result = perform();

@@ -27,7 +27,7 @@ export interface RunOptions {
   /** Host directories the guest may see: `HOST:GUEST[:ro]` or a MountSpec. */
   readonly mounts?: ReadonlyArray<string | MountSpec>;
   /** Guest working directory (default "/"). */
-  readonly cwd?: string;
+  readonly cwd?: GuestString;
   /** Stop after about this many guest instructions (status "limit"). */
   readonly maxInstructions?: number;
   /** Stop after this many milliseconds of wall-clock time (status "limit"). */

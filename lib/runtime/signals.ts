@@ -51,11 +51,35 @@ export function defaultAction(signo: number): 'terminate' | 'ignore' | 'stop' {
   return DEFAULT_ACTIONS[signalName(signo) as SignalName] ?? 'terminate';
 }
 
+/** sa_flags bits (asm-generic/signal.h). */
+export const SA = {
+  NOCLDSTOP: 0x1, NOCLDWAIT: 0x2, SIGINFO: 0x4, ONSTACK: 0x08000000, RESTART: 0x10000000,
+  NODEFER: 0x40000000, RESETHAND: 0x80000000,
+} as const;
+
+/** si_code values (asm-generic/siginfo.h). */
+export const SI = {
+  USER: 0, KERNEL: 0x80, TKILL: -6,
+  SEGV_MAPERR: 1, SEGV_ACCERR: 2, BUS_ADRALN: 1, ILL_ILLOPC: 1, TRAP_BRKPT: 1,
+} as const;
+
+export const SIG_DFL = 0;
+export const SIG_IGN = 1;
+
+/** The bit of `signo` in a sigset_t. */
+export const sigbit = (signo: number): bigint => 1n << BigInt(signo - 1);
+
+/** Signals that can be neither caught, blocked nor ignored. */
+export const UNBLOCKABLE = sigbit(SIGNALS.SIGKILL) | sigbit(SIGNALS.SIGSTOP);
+
+/** Faults the CPU raises: Linux dequeues these before any other pending
+ *  signal (SYNCHRONOUS_MASK). */
+export const SYNCHRONOUS = [SIGNALS.SIGSEGV, SIGNALS.SIGBUS, SIGNALS.SIGILL, SIGNALS.SIGTRAP, SIGNALS.SIGFPE, SIGNALS.SIGSYS];
+
 /**
- * A synchronous guest fault. Guests cannot install handlers that run (signal
- * actions are recorded only), so a fault ends the guest as the default
- * action does on Linux. Thrown from translated code and caught by the
- * dispatcher; it is a plain object, not an Error, because the stack of the
+ * A synchronous guest fault, thrown from translated code and caught by the
+ * run loop, which delivers it to the guest's handler or ends the guest as
+ * the default action does. A plain object, not an Error: the stack of the
  * host code that noticed it means nothing.
  */
 export class GuestFault {

@@ -6,7 +6,8 @@ export const REG_NAMES: readonly string[] = [
   's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
 ];
 
-/** Registers of the Linux system call convention. */
+/** Registers of the Linux system call and signal conventions. */
+export const REG_RA = 1;
 export const REG_SP = 2;
 export const REG_A0 = 10;
 export const REG_A7 = 17;

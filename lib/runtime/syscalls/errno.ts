@@ -5,6 +5,9 @@ export const E = {
   ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENFILE: 23, EMFILE: 24, ENOTTY: 25, EFBIG: 27, ENOSPC: 28,
   ESPIPE: 29, EROFS: 30, EMLINK: 31, EPIPE: 32, ERANGE: 34, ENAMETOOLONG: 36, ENOSYS: 38,
   ENOTEMPTY: 39, ELOOP: 40, EOVERFLOW: 75, ENOTSUP: 95,
+  /** Kernel-internal, never seen by the guest: a call a signal interrupted,
+   *  which delivery turns into EINTR or re-executes (SA_RESTART). */
+  ERESTARTSYS: 512,
 } as const;
 
 export type ErrnoName = keyof typeof E;

@@ -3,6 +3,7 @@ import type { Kernel } from '../kernel.js';
 import { HostDirectory, HostFile, VirtualDirectory, type OpenFile } from '../vfs/files.js';
 import { hostBytes, PATH_MAX, pathTail, type ResolveMode, type Resolved } from '../vfs/mounts.js';
 import { encodeStat64, encodeStatx, fromHostStats, type StatInfo } from '../vfs/stat.js';
+import { SI, SIGNALS } from '../signals.js';
 import { E, fromHostError } from './errno.js';
 import { then, type SyscallGroup, type SyscallResult } from './types.js';
 
@@ -124,10 +125,11 @@ function writableFile(k: Kernel, fd: number): OpenFile | number {
   return f.writable ? f : -E.EBADF;
 }
 
-/** A failed write to a closed pipe raises SIGPIPE unless it is ignored. */
+/** A failed write to a closed pipe sends the thread SIGPIPE (fatal by
+ *  default; handled, blocked or ignored, the write returns EPIPE). */
 function afterWrite(k: Kernel, r: SyscallResult): SyscallResult {
   return then(r, (n) => {
-    if (n === -E.EPIPE && !k.ignores('SIGPIPE')) k.kill('SIGPIPE', 0, 0, 'write to a closed pipe');
+    if (n === -E.EPIPE) k.signals.send({ signo: SIGNALS.SIGPIPE, code: SI.USER, pid: k.pid, reason: 'write to a closed pipe' }, true);
     return n;
   });
 }
@@ -291,6 +293,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
   openat: { args: ['dirfd', 'path', 'hex', 'oct'], run: (k, [d, p, f, m]) => openAt(k, d!, p!, f!, m!) },
   close: { args: ['fd'], run: (k, [fd]) => k.fds.close(fd!) },
   read: {
+    restartable: true,
     args: ['fd', 'ptr', 'uint'],
     run: (k, [fd, buf, count]) => {
       const f = readableFile(k, fd!);
@@ -300,6 +303,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
     },
   },
   write: {
+    restartable: true,
     args: ['fd', 'ptr', 'uint'],
     run: (k, [fd, buf, count]) => {
       const f = writableFile(k, fd!);
@@ -309,6 +313,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
     },
   },
   readv: {
+    restartable: true,
     args: ['fd', 'ptr', 'int'],
     run: (k, [fd, iov, cnt]) => {
       const f = readableFile(k, fd!);
@@ -323,6 +328,7 @@ export const FILE_SYSCALLS: SyscallGroup = {
     },
   },
   writev: {
+    restartable: true,
     args: ['fd', 'ptr', 'int'],
     run: (k, [fd, iov, cnt]) => {
       const f = writableFile(k, fd!);

@@ -13,7 +13,7 @@ export const PIPE_SYSCALLS: SyscallGroup = {
     run: (k, [fds, flags]) => {
       if (flags! & ~(O_NONBLOCK | O_CLOEXEC)) return -E.EINVAL;
       const cloexec = (flags! & O_CLOEXEC) !== 0;
-      const [readEnd, writeEnd] = PipeEnd.create((flags! & O_NONBLOCK) !== 0, () => k.abortSignal);
+      const [readEnd, writeEnd] = PipeEnd.create((flags! & O_NONBLOCK) !== 0, () => k.waitSignal);
       const r = k.fds.allocate(readEnd, 0, cloexec);
       if (r < 0) return r;
       const w = k.fds.allocate(writeEnd, 0, cloexec);

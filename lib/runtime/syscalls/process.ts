@@ -1,31 +1,13 @@
 import os from 'node:os';
-import { SIGNALS, type SignalName, signalName } from '../signals.js';
-import { SIG_DFL, SIG_IGN, type Kernel } from '../kernel.js';
+import type { Kernel } from '../kernel.js';
 import { E } from './errno.js';
 import type { SyscallGroup } from './types.js';
 
-const SIGSET_SIZE = 8;
-/** Signals whose default action is to do nothing. */
-const IGNORED_BY_DEFAULT = new Set<number>([17 /* SIGCHLD */, 23 /* SIGURG */, 28 /* SIGWINCH */]);
 const RLIM_INFINITY = 0xffffffffffffffffn;
 
 const UTSNAME = {
   sysname: 'Linux', nodename: 'hyemu', release: '6.1.0', version: '#1 SMP hyemu', machine: 'riscv32', domainname: '(none)',
 };
-
-/** Sends `signo` to the process itself: ignored or fatal (handlers are
- *  recorded but never run, so a caught signal acts as its default). */
-function signalSelf(k: Kernel, signo: number): number {
-  if (signo === 0) return 0;
-  if (signo < 1 || signo > 64) return -E.EINVAL;
-  const action = k.signalActions.get(signo)?.handler ?? SIG_DFL;
-  if (action === SIG_IGN || (action === SIG_DFL && IGNORED_BY_DEFAULT.has(signo))) return 0;
-  const name = signalName(signo);
-  k.kill((name in SIGNALS ? name : 'SIGKILL') as SignalName, 0, 0, `raised by the program (signal ${signo})`);
-  return 0;
-}
-
-const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 || pid === -1;
 
 const GRND = { NONBLOCK: 1, RANDOM: 2, INSECURE: 4 } as const;
 const PR = { SET_NAME: 15, GET_NAME: 16 } as const;
@@ -98,56 +80,6 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   set_robust_list: { args: ['ptr', 'uint'], run: (_k, [, len]) => (len === 12 ? 0 : -E.EINVAL) },
   sched_yield: { args: [], run: () => 0 },
   umask: { args: ['oct'], run: (k, [mask]) => { const old = k.umask; k.umask = mask! & 0o777; return old; } },
-  rt_sigaction: {
-    args: ['signal', 'ptr', 'ptr', 'uint'],
-    run: (k, [sig, act, oldact, size]) => {
-      if (size !== SIGSET_SIZE || sig! < 1 || sig! > 64) return -E.EINVAL;
-      if (act !== 0 && (sig === SIGNALS.SIGKILL || sig === 19 /* SIGSTOP */)) return -E.EINVAL;
-      // struct sigaction on RISC-V: handler, flags, 64-bit mask (no restorer).
-      let next = null;
-      if (act !== 0) {
-        const raw = k.space.readView(act!, 16);
-        if (!raw) return -E.EFAULT;
-        const v = new DataView(raw.slice().buffer);
-        next = { handler: v.getUint32(0, true), flags: v.getUint32(4, true), mask: v.getBigUint64(8, true) };
-      }
-      if (oldact !== 0) {
-        const prev = k.signalActions.get(sig!) ?? { handler: SIG_DFL, flags: 0, mask: 0n };
-        const out = new DataView(new ArrayBuffer(16));
-        out.setUint32(0, prev.handler, true);
-        out.setUint32(4, prev.flags, true);
-        out.setBigUint64(8, prev.mask, true);
-        if (!k.space.write(oldact!, new Uint8Array(out.buffer))) return -E.EFAULT;
-      }
-      if (next) k.signalActions.set(sig!, next);
-      return 0;
-    },
-  },
-  rt_sigprocmask: {
-    args: ['int', 'ptr', 'ptr', 'uint'],
-    run: (k, [how, set, oldset, size]) => {
-      if (size !== SIGSET_SIZE) return -E.EINVAL;
-      let next: bigint | null = null;
-      if (set !== 0) {
-        const raw = k.space.readView(set!, 8);
-        if (!raw) return -E.EFAULT;
-        const s = new DataView(raw.slice().buffer).getBigUint64(0, true);
-        if (how === 0) next = k.signalMask | s;
-        else if (how === 1) next = k.signalMask & ~s;
-        else if (how === 2) next = s;
-        else return -E.EINVAL;
-      }
-      if (oldset !== 0 && !k.space.writeU64(oldset!, k.signalMask)) return -E.EFAULT;
-      if (next !== null) k.signalMask = next & ~((1n << 8n) | (1n << 18n)); // SIGKILL, SIGSTOP
-      return 0;
-    },
-  },
-  kill: { args: ['int', 'signal'], run: (k, [pid, sig]) => (isSelf(k, pid!) ? signalSelf(k, sig!) : -E.ESRCH) },
-  tkill: { args: ['int', 'signal'], run: (k, [tid, sig]) => (tid === k.pid ? signalSelf(k, sig!) : -E.ESRCH) },
-  tgkill: {
-    args: ['int', 'int', 'signal'],
-    run: (k, [tgid, tid, sig]) => (tgid === k.pid && tid === k.pid ? signalSelf(k, sig!) : -E.ESRCH),
-  },
   uname: {
     args: ['ptr'],
     run: (k, [buf]) => {

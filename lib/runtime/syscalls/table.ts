@@ -3,6 +3,7 @@ import { FILE_SYSCALLS } from './fs.js';
 import { MEMORY_SYSCALLS } from './memory.js';
 import { PIPE_SYSCALLS } from './pipe.js';
 import { PROCESS_SYSCALLS } from './process.js';
+import { SIGNAL_SYSCALLS } from './signal.js';
 import { TIME_SYSCALLS } from './time.js';
 import type { SyscallGroup } from './types.js';
 
@@ -13,5 +14,6 @@ export const SYSCALLS: SyscallGroup = {
   ...PIPE_SYSCALLS,
   ...MEMORY_SYSCALLS,
   ...PROCESS_SYSCALLS,
+  ...SIGNAL_SYSCALLS,
   ...TIME_SYSCALLS,
 };

@@ -104,7 +104,7 @@ export const TIME_SYSCALLS: SyscallGroup = {
   },
   clock_nanosleep_time64: {
     args: ['int', 'hex', 'ptr', 'ptr'],
-    run: (k, [clock, flags, req]) => {
+    run: (k, [clock, flags, req, rem]) => {
       const now = clockNs(k, clock!);
       if (now === null) return -E.EINVAL;
       const t = readTimespec64(k, req!);
@@ -113,7 +113,15 @@ export const TIME_SYSCALLS: SyscallGroup = {
       let ns = flags! & TIMER_ABSTIME ? t - now : t;
       if (ns <= 0n) return 0;
       if (ns > MAX_SLEEP_NS) ns = MAX_SLEEP_NS;
-      return k.sleep(Number(ns / 1_000_000n)).then(() => 0);
+      const start = monotonicNs();
+      return k.sleep(Number(ns / 1_000_000n)).then((interrupted) => {
+        if (!interrupted) return 0;
+        // A handled signal: EINTR (never restarted), and a relative sleep
+        // reports the time it had left.
+        const left = ns - (monotonicNs() - start);
+        if (!(flags! & TIMER_ABSTIME) && rem !== 0 && !writeTimespec64(k, rem!, left > 0n ? left : 0n)) return -E.EFAULT;
+        return -E.EINTR;
+      });
     },
   },
 };

@@ -9,6 +9,9 @@ export interface SyscallDef {
   readonly args: readonly ArgKind[];
   /** `a` holds a0..a5 as signed 32-bit integers. */
   readonly run: (k: Kernel, a: readonly number[]) => SyscallResult;
+  /** A blocking call a signal's handler may restart (SA_RESTART); the
+   *  others (sleeps, sigsuspend) return EINTR, as on Linux. */
+  readonly restartable?: boolean;
 }
 
 export type SyscallGroup = Readonly<Partial<Record<import('./numbers.js').SyscallName, SyscallDef>>>;

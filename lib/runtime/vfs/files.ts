@@ -225,14 +225,15 @@ export class VirtualDirectory extends OpenFile {
   }
 }
 
-/** Guest stdin: a byte source (a Node stream or a buffer). */
+/** Guest stdin: a byte source (a Node stream or a buffer); `interrupt`
+ *  ends a read that waits (a signal, or the run stopping). */
 export class InputFile extends OpenFile {
-  constructor(private readonly source: ByteSource) {
+  constructor(private readonly source: ByteSource, private readonly interrupt: () => AbortSignal | undefined = () => undefined) {
     super(0);
   }
 
   override read(dst: Uint8Array): IOResult {
-    return this.source.read(dst);
+    return this.source.read(dst, this.interrupt());
   }
 
   override stat(): StatInfo {

@@ -44,7 +44,8 @@ export class HostDescriptor extends OpenFile {
 
   /** `access` (O_RDONLY/O_WRONLY) is what the guest may do when the host
    *  does not say how the descriptor was opened. */
-  constructor(readonly hostFd: number, access: number) {
+  /** `interrupt` ends a transfer that waits (-EINTR, or the bytes so far). */
+  constructor(readonly hostFd: number, access: number, private readonly interrupt: () => AbortSignal | undefined = () => undefined) {
     super(hostAccessFlags(hostFd) ?? access);
     let st: fs.Stats | undefined;
     try {
@@ -142,16 +143,26 @@ export class HostDescriptor extends OpenFile {
   private untilReady(op: () => number): IOResult {
     const first = this.attempt(op);
     if (first !== EAGAIN) return first;
+    const interrupt = this.interrupt();
+    if (interrupt?.aborted) return -E.EINTR;
     return new Promise((resolve) => {
       let delay = RETRY_FIRST_MS;
+      let timer: NodeJS.Timeout;
+      const finish = (r: number): void => {
+        clearTimeout(timer);
+        interrupt?.removeEventListener('abort', onInterrupt);
+        resolve(r);
+      };
+      const onInterrupt = (): void => finish(-E.EINTR);
       const retry = (): void => {
-        if (this.closed) return resolve(-E.EBADF);
+        if (this.closed) return finish(-E.EBADF);
         const r = this.attempt(op);
-        if (r !== EAGAIN) return resolve(r);
-        setTimeout(retry, delay);
+        if (r !== EAGAIN) return finish(r);
+        timer = setTimeout(retry, delay);
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       };
-      setTimeout(retry, delay);
+      interrupt?.addEventListener('abort', onInterrupt, { once: true });
+      timer = setTimeout(retry, delay);
     });
   }
 

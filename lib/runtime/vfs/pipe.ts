@@ -91,7 +91,8 @@ class PipeBuffer {
  * FdTable counts them). Reads return what is there, 0 at end of file once
  * no write end is open, and wait while the pipe is empty; writes are
  * whole, waiting for room, unless O_NONBLOCK. In a single-threaded guest a
- * wait on its own pipe never ends; the run's time limit or abort ends it.
+ * wait on its own pipe ends only by a signal (EINTR, or a restart), the
+ * run's time limit or an abort.
  */
 export class PipeEnd extends OpenFile {
   private closed = false;
@@ -100,16 +101,16 @@ export class PipeEnd extends OpenFile {
     private readonly pipe: PipeBuffer,
     private readonly readEnd: boolean,
     statusFlags: number,
-    private readonly abortSignal: () => AbortSignal | undefined,
+    private readonly waitSignal: () => AbortSignal | undefined,
   ) {
     super(statusFlags);
   }
 
   /** A new pipe's [read end, write end]; `nonblock` sets O_NONBLOCK on both. */
-  static create(nonblock: boolean, abortSignal: () => AbortSignal | undefined): [PipeEnd, PipeEnd] {
+  static create(nonblock: boolean, waitSignal: () => AbortSignal | undefined): [PipeEnd, PipeEnd] {
     const pipe = new PipeBuffer();
     const flag = nonblock ? O_NONBLOCK : 0;
-    return [new PipeEnd(pipe, true, 0 /* O_RDONLY */ | flag, abortSignal), new PipeEnd(pipe, false, 1 /* O_WRONLY */ | flag, abortSignal)];
+    return [new PipeEnd(pipe, true, 0 /* O_RDONLY */ | flag, waitSignal), new PipeEnd(pipe, false, 1 /* O_WRONLY */ | flag, waitSignal)];
   }
 
   private get nonblocking(): boolean {
@@ -122,7 +123,7 @@ export class PipeEnd extends OpenFile {
     if (p.length > 0) return p.take(dst);
     if (p.writers === 0) return 0;
     if (this.nonblocking) return -E.EAGAIN;
-    return p.wait(this.abortSignal()).then((woken) => (woken ? this.read(dst) : -E.EINTR));
+    return p.wait(this.waitSignal()).then((woken) => (woken ? this.read(dst) : -E.EINTR));
   }
 
   override write(src: Uint8Array): IOResult {
@@ -139,7 +140,7 @@ export class PipeEnd extends OpenFile {
     if (src.length <= PIPE_BUF ? p.room >= src.length : p.room > 0) done += p.put(src.subarray(done));
     if (done === src.length) return done;
     if (this.nonblocking) return done > 0 ? done : -E.EAGAIN;
-    return p.wait(this.abortSignal()).then((woken) => (woken ? this.writeFrom(src, done) : done > 0 ? done : -E.EINTR));
+    return p.wait(this.waitSignal()).then((woken) => (woken ? this.writeFrom(src, done) : done > 0 ? done : -E.EINTR));
   }
 
   override stat(): StatInfo {

@@ -7,8 +7,9 @@ const MAX_CHUNK = 1 << 20;
 /** Where guest stdin bytes come from. */
 export interface ByteSource {
   readonly isTTY: boolean;
-  /** Copies up to dst.length bytes; 0 at end of input; may wait. */
-  read(dst: Uint8Array): number | Promise<number>;
+  /** Copies up to dst.length bytes; 0 at end of input; may wait, until
+   *  `interrupt` aborts (-EINTR). */
+  read(dst: Uint8Array, interrupt?: AbortSignal): number | Promise<number>;
   /** Stops listening to the underlying stream. */
   detach(): void;
 }
@@ -54,17 +55,28 @@ export class StreamSource implements ByteSource {
     this.isTTY = !!(stream as { isTTY?: boolean }).isTTY;
   }
 
-  read(dst: Uint8Array): number | Promise<number> {
+  read(dst: Uint8Array, interrupt?: AbortSignal): number | Promise<number> {
     if (dst.length === 0) return 0;
     const n = this.take(dst);
     if (n > 0 || this.ended) return n;
+    if (interrupt?.aborted) return -E.EINTR;
     this.attach();
     return new Promise<number>((resolve) => {
+      // Interrupted, the read takes nothing: the bytes stay for the next.
+      const onInterrupt = (): void => {
+        this.wake = null;
+        resolve(-E.EINTR);
+      };
       const retry = (): void => {
         const got = this.take(dst);
-        if (got > 0 || this.ended) resolve(got);
-        else this.wake = retry;
+        if (got > 0 || this.ended) {
+          interrupt?.removeEventListener('abort', onInterrupt);
+          resolve(got);
+        } else {
+          this.wake = retry;
+        }
       };
+      interrupt?.addEventListener('abort', onInterrupt, { once: true });
       this.wake = retry;
       // Data may have been buffered by the stream before we listened.
       this.notify();

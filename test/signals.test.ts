@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import t, { type Test } from 'tap';
+import { Emulator, type RunOptions } from '../lib/index.js';
+import { ROOT, guestElf, qemuPath, runCase, runCaseInQemu, type GuestCase } from './helpers/guest.js';
+
+// Guest signals (programs/sigs.c, one mode per run): handlers, masks,
+// sigreturn, faults, timers, interrupted calls and default actions, in
+// tier 1 alone and hybrid (tier 2 from the second execution of a block),
+// against qemu-riscv32 where it is a reference, and against Linux's own
+// answers where it is not (qemu-user 7.2 reads riscv's struct sigaction
+// with an sa_restorer word the kernel lacks, so it loses sa_mask, and it
+// renumbers real-time signals on the host).
+
+const qemu = qemuPath();
+const MODES: ReadonlyArray<[string, RunOptions]> = [['tier 1', { tier2: false }], ['hybrid', { tier2: { hotThreshold: 2 } }]];
+const sigs = (args: string[], exit = 0): GuestCase => ({ name: `sigs ${args.join(' ')}`, elf: 'bin/sigs.elf', args, exit });
+
+/** Both modes of hyemu give the case's exit code, qemu-riscv32's stdout
+ *  and exit code (when installed), and pass `check`. */
+function againstQemu(c: GuestCase, check: (t: Test, stdout: string) => void = () => {}): void {
+  t.test(`${c.name}: exit ${c.exit}, hyemu = qemu-riscv32`, async (t) => {
+    const ref = qemu ? runCaseInQemu(c) : null;
+    const skip = ref ? false : 'qemu-riscv32 is not installed';
+    for (const [label, options] of MODES) {
+      const out = await runCase(c, options);
+      t.equal(out.exitCode, c.exit, `${label}: exit code`);
+      t.equal(out.exitCode, ref?.exitCode, `${label}: qemu's exit code`, { skip });
+      t.equal(out.stdout, ref?.stdout, `${label}: qemu's stdout`, { skip });
+      check(t, out.stdout);
+    }
+  });
+}
+
+/** Where qemu is no reference: Linux's answers. */
+function linuxAnswer(c: GuestCase, stdout: RegExp): void {
+  t.test(`${c.name}: exit ${c.exit}, as Linux`, async (t) => {
+    for (const [label, options] of MODES) {
+      const out = await runCase(c, options);
+      t.equal(out.exitCode, c.exit, `${label}: exit code`);
+      t.match(out.stdout, stdout, `${label}: stdout`);
+    }
+  });
+}
+
+againstQemu(sigs(['segv']), (t, o) => t.match(o, /^segv: faults=1563 maperr=782 accerr=781 sum=1536339 last=0x104$/m));
+againstQemu(sigs(['ill']), (t, o) => t.match(o, /^ill: SIGILL=6000 SIGTRAP=6000 codes ok=12000 addrs ok=12000$/m));
+againstQemu(sigs(['nested']), (t, o) => {
+  t.match(o, /^usr2 inside usr1: \[12ba\]$/m);
+  t.match(o, /^usr1 inside usr1, deferred: \[1a1a\]$/m);
+  t.match(o, /^usr1 inside usr1, SA_NODEFER: \[11aa\]$/m);
+});
+againstQemu(sigs(['block']), (t, o) => {
+  t.match(o, /^pending: a00\nunblock one by one: \[\|U\|V\|\]\npending after: 0$/m);
+  t.match(o, /^sigsuspend: -4, mask in handler a00, saved 200, after 200$/m);
+});
+againstQemu(sigs(['resethand'], 138), (t, o) => t.equal(o, 'first: [U]\nhandler now default: 1, flags 80000004\n'));
+againstQemu(sigs(['altstack']), (t, o) => t.match(o, /^overflow: SIGSEGV=1 on the alternate stack=1 ss_flags=1$/m));
+againstQemu(sigs(['alarm']), (t, o) => t.equal(o, 'armed: 1\nalarm: fired=1 after spinning=1\ninterval: ticks>=7 1, disarmed 1\n'));
+againstQemu(sigs(['eintr']), (t, o) => t.equal(o, "read, no SA_RESTART: -4 (fired 1)\nread, SA_RESTART: 1 'x' (fired 2)\nsleep, SA_RESTART: -4, rem ok 1 (fired 3)\n"));
+againstQemu(sigs(['regs']), (t, o) => t.equal(o, 'regs: handler saw s2=77; after: s2=0x1234 s1=42 a0=0\nregs: the handler\'s new pc ran, a0=0\n'));
+
+// The default actions: ignored, or death with the signal's own number.
+for (const [signo, exit] of [[24, 152], [31, 159], [16, 144], [9, 137], [14, 142], [17, 0], [18, 0], [23, 0], [28, 0]] as const) {
+  againstQemu(sigs(['raise', String(signo)], exit), (t, o) => t.equal(o, `raise ${signo}\n${exit === 0 ? `survived ${signo}\n` : ''}`));
+}
+againstQemu(sigs(['blocked']), (t, o) => t.equal(o, 'raise 10\nsurvived 10\npending 200\n'));
+againstQemu(sigs(['ignored']), (t, o) => t.equal(o, 'raise 10\nsurvived 10\n'));
+againstQemu(sigs(['pipe-ignored']), (t, o) => t.equal(o, 'pipe-ignored: write -32, handler ran 0, pending 0\n'));
+againstQemu(sigs(['pipe-blocked']), (t, o) => t.equal(o, 'pipe-blocked: write -32, handler ran 0, pending 1000\n'));
+againstQemu(sigs(['pipe-handled']), (t, o) => t.equal(o, 'pipe-handled: write -32, handler ran 1, pending 0\n'));
+
+linuxAnswer(sigs(['samask']), /^usr2 masked by sa_mask: \[1a2b\]\nold mask 800, blocked after: 0\n$/);
+linuxAnswer(sigs(['raise', '40'], 168), /^raise 40\n$/);
+linuxAnswer(sigs(['raise', '42'], 170), /^raise 42\n$/);
+
+t.test('the one-line report names the signal and its description', async (t) => {
+  const out = await runCase(sigs(['raise', '40'], 168), { tier2: false });
+  t.equal(out.result.message, 'hyemu: guest terminated by SIGRTMIN+8 (Real-time signal 8): raised by the program (signal 40)');
+});
+
+t.test('random sigaction/sigprocmask/kill sequences: tier 1 = hybrid', async (t) => {
+  for (let seed = 1; seed <= 12; seed++) {
+    const c = sigs(['fuzz', String(seed)]);
+    const [a, b] = [await runCase(c, MODES[0]![1]), await runCase(c, MODES[1]![1])];
+    t.equal(b.exitCode, a.exitCode, `seed ${seed}: exit ${a.exitCode}`);
+    t.equal(b.stdout, a.stdout, `seed ${seed}: the same deliveries`);
+    t.notOk(a.result.message?.includes('internal'), `seed ${seed}: no internal error`);
+  }
+});
+
+/** Runs sigs.elf `sigint` through the API and sends SIGINT once it
+ *  printed "ready" and (with tier 2) its spin loop runs in tier 2; times
+ *  the handler's line. */
+async function sigintThroughApi(options: RunOptions): Promise<{ exitCode: number; stdout: string; ms: number; tier2: number }> {
+  let stdout = '';
+  let sentAt = 0;
+  let handledAt = 0;
+  const emu = await Emulator.create(guestElf('sigs'), {
+    args: ['sigint'], timeoutMs: 30_000, progressIntervalMs: 10, ...options,
+    stdout: new Writable({
+      write(chunk: Buffer, _enc, done) {
+        stdout += chunk.toString();
+        if (stdout !== 'ready\n') handledAt ||= performance.now();
+        else if (options.tier2 === false) send();
+        done();
+      },
+    }),
+  });
+  let scheduled = false;
+  const send = (): void => {
+    if (!scheduled) setTimeout(() => { sentAt = performance.now(); emu.sendSignal('SIGINT'); }, 100);
+    scheduled = true;
+  };
+  emu.on('progress', (p) => { if (stdout === 'ready\n' && p.tier2Instructions > 0) send(); });
+  const r = await emu.run();
+  return { exitCode: r.exitCode, stdout, ms: handledAt - sentAt, tier2: r.stats.tier2?.instructions ?? 0 };
+}
+
+t.test('sendSignal runs the guest handler promptly, also in a tier-2 loop', async (t) => {
+  for (const [label, options] of [['tier 1', { tier2: false }], ['hybrid', { tier2: { hotThreshold: 2 } }]] as const) {
+    const r = await sigintThroughApi(options);
+    t.equal(r.exitCode, 3, `${label}: the handler's exit status`);
+    t.equal(r.stdout, 'ready\nhandler: got SIGINT\n', `${label}: the handler's line`);
+    t.ok(r.ms < 50, `${label}: the handler ran ${r.ms.toFixed(1)} ms after the signal was sent`);
+    if (label === 'hybrid') t.ok(r.tier2 > 0, 'the loop ran in tier 2');
+  }
+});
+
+t.test('SIGALRM interrupts a loop running in tier 2', async (t) => {
+  // The guest waits for each install here, so the one-shot alarm may come
+  // before its loop runs; the periodic one ends a loop running in tier 2.
+  const out = await runCase(sigs(['alarm']), { tier2: { hotThreshold: 2, waitForInstall: true } });
+  t.match(out.stdout, /^interval: ticks>=7 1, disarmed 1$/m);
+  t.ok((out.result.stats.tier2?.instructions ?? 0) > 0, 'tier 2 ran the loop');
+});
+
+/** Runs `cmd` on sigs.elf `stdin`, its stdin a pipe that gets "x" 300 ms
+ *  after the first line (the first read has ended) and stays open. */
+async function stdinProcess(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(cmd, [...args, guestElf('sigs'), 'stdin'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: ROOT });
+  let stdout = '';
+  let timer: NodeJS.Timeout | undefined;
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    timer ??= setTimeout(() => child.stdin.write('x'), 300);
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  clearTimeout(guard);
+  return { code, stdout };
+}
+
+const STDIN_OUT = "stdin, no SA_RESTART: -4 (fired 1)\nstdin, SA_RESTART: 1 'x' (fired 2)\n";
+
+t.test('a read of stdin interrupted by SIGALRM: EINTR, or restarted (CLI: a host pipe)', async (t) => {
+  const bin = path.join(ROOT, 'dist/lib/cli/bin.js');
+  const ref = qemu ? await stdinProcess(qemu, []) : null;
+  t.same(ref ?? { code: 0, stdout: STDIN_OUT }, { code: 0, stdout: STDIN_OUT }, 'qemu-riscv32', { skip: ref ? false : 'qemu-riscv32 is not installed' });
+  for (const flags of [['--no-tier2'], ['--hot-threshold', '2']]) {
+    t.same(await stdinProcess(process.execPath, [bin, 'run', ...flags]), { code: 0, stdout: STDIN_OUT }, flags.join(' '));
+  }
+});
+
+t.test('a read of a stdin stream interrupted by SIGALRM (API)', async (t) => {
+  for (const [label, options] of MODES) {
+    const stdin = new PassThrough();
+    let timer: NodeJS.Timeout | undefined;
+    const stdout = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        timer ??= setTimeout(() => stdin.write('x'), 300);
+        text += chunk.toString();
+        done();
+      },
+    });
+    let text = '';
+    await runCase(sigs(['stdin']), { ...options, stdin, stdout, timeoutMs: 20_000 });
+    clearTimeout(timer);
+    t.equal(text, STDIN_OUT, label);
+  }
+});
+
+/** Starts `cmd` on sigs.elf `sigint`, sends SIGINT after its first line. */
+async function sigintProcess(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(cmd, [...args, guestElf('sigs'), 'sigint'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+    if ((stdout += d.toString()).includes('\n')) resolve();
+  }));
+  child.kill('SIGINT');
+  const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const code = await exited;
+  clearTimeout(guard);
+  return { code, stdout, stderr };
+}
+
+t.test('hyemu run forwards SIGINT to the guest handler, as qemu-riscv32', async (t) => {
+  const bin = path.join(ROOT, 'dist/lib/cli/bin.js');
+  const ref = qemu ? await sigintProcess(qemu, []) : null;
+  for (const flags of [['--no-tier2'], ['--hot-threshold', '2']]) {
+    const r = await sigintProcess(process.execPath, [bin, 'run', ...flags]);
+    t.equal(r.code, 3, `${flags.join(' ')}: exit 3`);
+    t.equal(r.stdout, 'ready\nhandler: got SIGINT\n', `${flags.join(' ')}: the handler's line`);
+    t.equal(r.stderr, '', 'nothing on stderr');
+    t.equal(r.code, ref?.code, 'qemu-riscv32: the same exit code', { skip: ref ? false : 'qemu-riscv32 is not installed' });
+    t.equal(r.stdout, ref?.stdout, 'qemu-riscv32: the same stdout', { skip: ref ? false : 'qemu-riscv32 is not installed' });
+  }
+});
