@@ -183,8 +183,6 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     this.kernel.onFlushICache = () => this.dispatcher.invalidate(0, Infinity);
   }
 
-  /** Ends waits in the running guest (set while run() runs). */
-  private interruptRun: (() => void) | null = null;
   /** Signals that arrived before run() started, delivered when it does. */
   private readonly earlySignals: number[] = [];
 
@@ -230,8 +228,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const timer = deadline !== Infinity ? new LongTimer(() => { timedOut = true; stop.abort(); }, deadline - start) : null;
     this.kernel.stopWaitsWith(stop.signal);
     const stopped = aborted(stop.signal);
-    this.interruptRun = () => stop.abort();
-    this.kernel.signals.onFatal = () => this.interruptRun?.();
+    // A fatal signal ends the waits of the run loop, as a limit does.
+    this.kernel.signals.onFatal = () => stop.abort();
     for (const n of this.earlySignals.splice(0)) this.sendSignal(n);
     let limit: string | null = null;
     const interval = o.progressIntervalMs !== undefined ? positiveInt('progressIntervalMs', o.progressIntervalMs) : Infinity;
@@ -274,7 +272,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       if (o.signal?.aborted) throw abortError(o.signal);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
-      this.interruptRun = null;
+      this.kernel.signals.onFatal = () => {};
       this.kernel.shutdown();
       timer?.cancel();
       this.stdinSource?.detach();
