@@ -61,6 +61,26 @@ againstQemu(sigs(['alarm']), (t, o) => t.equal(o, 'armed: 1\nalarm: fired=1 afte
 againstQemu(sigs(['eintr']), (t, o) => t.equal(o, "read, no SA_RESTART: -4 (fired 1)\nread, SA_RESTART: 1 'x' (fired 2)\nsleep, SA_RESTART: -4, rem ok 1 (fired 3)\n"));
 againstQemu(sigs(['regs']), (t, o) => t.equal(o, 'regs: handler saw s2=77; after: s2=0x1234 s1=42 a0=0\nregs: the handler\'s new pc ran, a0=0\n'));
 
+// Faults inside tier-2 traces (the compiles waited for, so the hot loops
+// run as WebAssembly): the handler sees every register as at the faulting
+// load, and the instructions retired agree with tier 1's count.
+for (const [mode, expected] of [
+  ['hotregs', /^hotregs: faults=12500 bad=0 sum=1348256836$/m],
+  ['segv', /^segv: faults=1563 maperr=782 accerr=781 sum=1536339 last=0x104$/m],
+] as const) {
+  t.test(`sigs ${mode}: faults handled inside tier-2 traces`, async (t) => {
+    const c = sigs([mode]);
+    const ref = qemu ? runCaseInQemu(c) : null;
+    const tier1 = await runCase(c, { tier2: false });
+    const out = await runCase(c, { tier2: { hotThreshold: 2, waitForInstall: true } });
+    t.match(out.stdout, expected);
+    t.equal(out.stdout, tier1.stdout, 'tier 1 alone prints the same');
+    t.equal(out.stdout, ref?.stdout, "qemu-riscv32's stdout", { skip: ref ? false : 'qemu-riscv32 is not installed' });
+    t.ok(out.result.stats.tier2!.share > 0.5, `most instructions ran in tier 2 (${out.result.stats.tier2!.share})`);
+    t.equal(out.result.stats.instructions, tier1.result.stats.instructions, 'instructions retired: tier 1 = hybrid');
+  });
+}
+
 // The default actions: ignored, or death with the signal's own number.
 for (const [signo, exit] of [[24, 152], [31, 159], [16, 144], [9, 137], [14, 142], [17, 0], [18, 0], [23, 0], [28, 0]] as const) {
   againstQemu(sigs(['raise', String(signo)], exit), (t, o) => t.equal(o, `raise ${signo}\n${exit === 0 ? `survived ${signo}\n` : ''}`));

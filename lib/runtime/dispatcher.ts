@@ -156,10 +156,6 @@ export class Dispatcher {
     const x = this.state;
     const observer = this.observer;
     const hot = this.hotThreshold;
-    // A fault inside a trace leaves the registers in wasm locals, not in
-    // the state block: while the guest handles faults, and so must see
-    // exact registers, its code runs in tier 1.
-    const signals = this.kernel.signals;
     let block = this.current ?? this.lookup(this.pc);
     let left = budget;
     let dispatches = 0;
@@ -167,7 +163,7 @@ export class Dispatcher {
       let next: TranslatedBlock | null;
       const trace = block.trace as RunnableTrace | null;
       dispatches++;
-      if (trace === null || !trace.valid || signals.catchesFaults) {
+      if (trace === null || !trace.valid) {
         // Tier 1: run the block, count it and its exit, follow the link.
         const exit = block.run();
         this.retired += block.insnCount;
@@ -186,14 +182,18 @@ export class Dispatcher {
         // Tier 2: the trace may chain into others; its exit index belongs
         // to the one it left from.
         const entry = block.traceEntry;
-        const exit = entry === 0 ? trace.run(left, 0, 0) : trace.enter(left, 0, entry);
-        x[STATE.STOP] = 0;
+        let exit: number;
+        try {
+          exit = entry === 0 ? trace.run(left, 0, 0) : trace.enter(left, 0, entry);
+        } catch (e) {
+          // A fault: the trace wrote its registers back as they were at the
+          // faulting instruction and left the count of the blocks before.
+          this.retireTrace(trace, x[STATE.EXIT_INSNS]!);
+          throw e;
+        }
         const n = x[STATE.EXIT_INSNS]!;
-        this.retired += n;
-        this.retiredInTraces += n;
+        this.retireTrace(trace, n);
         left -= n;
-        trace.entries++;
-        trace.instructions += n;
         const last = x[STATE.EXIT_TRACE] === trace.id ? trace : this.traces[x[STATE.EXIT_TRACE]!]!;
         last.exitCounts[exit]!++;
         if (observer.recording) observer.onTraceEnter();
@@ -210,6 +210,14 @@ export class Dispatcher {
       }
       block = next;
     }
+  }
+
+  private retireTrace(trace: RunnableTrace, n: number): void {
+    this.state[STATE.STOP] = 0;
+    this.retired += n;
+    this.retiredInTraces += n;
+    trace.entries++;
+    trace.instructions += n;
   }
 
   private endSlice(dispatches: number, result: Suspension | null): Suspension | null {

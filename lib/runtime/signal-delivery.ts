@@ -10,10 +10,6 @@ import {
 } from './signals.js';
 import { E } from './syscalls/errno.js';
 
-/** Faults whose handlers need the registers exactly as at the faulting
- *  instruction (see Dispatcher: traces are held while one is installed). */
-const FAULTS = [SIGNALS.SIGSEGV, SIGNALS.SIGBUS, SIGNALS.SIGILL, SIGNALS.SIGTRAP];
-
 /**
  * Signal delivery as Linux does it on return to user mode: picks the
  * pending, unblocked signals (faults first, then by number), takes the
@@ -24,8 +20,6 @@ const FAULTS = [SIGNALS.SIGSEGV, SIGNALS.SIGBUS, SIGNALS.SIGILL, SIGNALS.SIGTRAP
 export class Signals {
   readonly process = new ProcessSignals();
   readonly thread = new ThreadSignals();
-  /** A fault handler is installed (SIGSEGV, SIGBUS, SIGILL or SIGTRAP). */
-  catchesFaults = false;
   /** Called when a signal ends the process, to end its waits. */
   onFatal: () => void = () => {};
   private trampoline = 0;
@@ -54,7 +48,6 @@ export class Signals {
       this.process.pending.discard(signo);
       this.thread.pending.discard(signo);
     }
-    this.catchesFaults = FAULTS.some((s) => this.process.action(s).handler > SIG_IGN);
   }
 
   setBlocked(mask: bigint): void {

@@ -67,8 +67,11 @@ const STATE_PC = STATE.PC * 4;
  * output works as well, but binaryen 132's Relooper then throws a
  * wasm::ParseException on some regions.)
  *
- *   fault_exit(signal, pc, addr)                  calls the fault import (throws)
- *   store_exit(addr, value, size, pc, next, retired)
+ *   fault_exit(signal, pc, addr, retired, written registers...)
+ *       writes the registers back and reports `retired`, so that a guest
+ *       handler sees the state at the faulting instruction, then calls the
+ *       fault import (throws)
+ *   store_exit(addr, value, size, pc, next, retired, retiredIfFault)
  *       hands a store the fast path declined to the runtime, then leaves the
  *       trace to resume at `next` (the caller has written its registers back)
  */
@@ -140,8 +143,14 @@ export function lowerRegion(
   const val = (v: Value): binaryen.ExpressionRef => (v.kind === 'const' ? c(v.value) : get(TEMP0 + v.id));
   const pageEntry = (addr: binaryen.ExpressionRef): binaryen.ExpressionRef =>
     m.i32.load8_u(PAGE_TABLE_OFFSET, 1, m.i32.shr_u(addr, c(PAGE_SHIFT)));
-  const raise = (signal: keyof typeof SIGNALS, pc: number): binaryen.ExpressionRef =>
-    m.return_call(EXIT_HELPERS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR)], i32);
+  /** A fault at the instruction at `pc`: the helper writes back the
+   *  registers this region writes (passed as arguments, which is smaller
+   *  code than the stores at every site) and reports the instructions of
+   *  the blocks before the faulting one, as tier 1 counts them. */
+  const raise = (signal: keyof typeof SIGNALS, pc: number, blockInsns: number): binaryen.ExpressionRef =>
+    m.return_call(EXIT_HELPERS.fault, [
+      c(SIGNALS[signal]), c(pc), get(ADDR), m.i32.sub(get(ICOUNT), c(blockInsns)), ...written.map((r) => get(REG0 + r)),
+    ], i32);
   const storePc = (pc: binaryen.ExpressionRef): binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
   /** What every way out of the trace tells the dispatcher: the instructions
    *  retired and the trace left from. */
@@ -224,7 +233,7 @@ export function lowerRegion(
       return true;
     };
     const checkAligned = (aligned: boolean): void => {
-      if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc)));
+      if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc, n)));
     };
     for (const [opIndex, op] of ir.ops.entries()) {
       switch (op.op) {
@@ -259,7 +268,7 @@ export function lowerRegion(
           checkAligned(op.aligned);
           const readable = op.size === 1 ? pageEntry(get(ADDR))
             : m.i32.and(pageEntry(get(ADDR)), pageEntry(m.i32.add(get(ADDR), c(op.size - 1))));
-          out.push(m.if(m.i32.eqz(m.i32.and(readable, c(PERM.READ))), raise('SIGSEGV', insnPc)));
+          out.push(m.if(m.i32.eqz(m.i32.and(readable, c(PERM.READ))), raise('SIGSEGV', insnPc, n)));
           const load = op.size === 4 ? load32(m, GUEST_BASE, 1, get(ADDR))
             : op.size === 2 ? (op.signed ? m.i32.load16_s : m.i32.load16_u)(GUEST_BASE, 1, get(ADDR))
             : (op.signed ? m.i32.load8_s : m.i32.load8_u)(GUEST_BASE, 1, get(ADDR));
@@ -294,10 +303,14 @@ export function lowerRegion(
               ...bump('store'),
               ...bumpInstructions(retired),
               m.return_call(EXIT_HELPERS.store,
-                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired], i32),
+                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired, m.i32.sub(get(ICOUNT), c(n))], i32),
             ])), store);
           } else {
-            const slow = m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none);
+            // The call may throw the fault: the registers and the count first.
+            const slow = m.block(null, [
+              ...storeWritten(), ...reportExit(m.i32.sub(get(ICOUNT), c(n))),
+              m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none),
+            ]);
             out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
           }
           break;
@@ -476,10 +489,14 @@ export function lowerRegion(
   };
 
   // The helpers' parameters are locals 0.. as well.
-  m.addFunction(EXIT_HELPERS.fault, binaryen.createType([i32, i32, i32]), i32, [], m.block(null, [
+  m.addFunction(EXIT_HELPERS.fault, binaryen.createType([i32, i32, i32, i32, ...written.map(() => i32)]), i32, [], m.block(null, [
+    ...written.map((r, k) => m.i32.store(r * 4, 4, c(0), get(4 + k))),
+    ...reportExit(get(3)),
     m.call(IMPORTS.fault, [get(0), get(1), get(2)], none), m.unreachable(),
   ], i32));
-  m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
+  // A store the runtime turns into a fault counts as a fault does.
+  m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
+    ...reportExit(get(6)),
     m.call(IMPORTS.storeSlow, [get(0), get(1), get(2), get(3)], none),
     storePc(get(4)),
     ...reportExit(get(5)),

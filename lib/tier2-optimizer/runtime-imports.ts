@@ -5,9 +5,9 @@ import { IMPORTS } from './trace-abi.js';
 
 /**
  * The JavaScript functions trace modules import. Faults are thrown as
- * GuestFault straight through the wasm frames to the dispatcher; the
- * guest's registers in wasm locals are lost, which is fine because a fault
- * ends the guest (its state is not observable afterwards).
+ * GuestFault straight through the wasm frames to the dispatcher; the trace
+ * has written the guest's registers back first (lower.ts, fault_exit), so
+ * a guest handler sees them as at the faulting instruction.
  */
 export function traceImports(
   memory: WebAssembly.Memory,

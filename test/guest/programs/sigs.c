@@ -12,6 +12,9 @@
  *   eintr     a pipe read and a sleep interrupted: EINTR, or SA_RESTART
  *   stdin     the same for a read of stdin
  *   regs      a handler changing saved registers and the saved pc
+ *   hotregs   a hot loop that sets twelve registers to values known from
+ *             the iteration, then loads (faulting every 16th time): the
+ *             handler checks every one of them in the saved context
  *   raise N   kill(self, N) without a handler: the default action
  *   blocked | ignored | pipe-ignored | pipe-blocked | pipe-handled
  *   fuzz SEED random sigaction/sigprocmask/kill sequences
@@ -398,6 +401,48 @@ static void mode_fuzz(uint32_t seed)
 	show("events");
 }
 
+/* ---- hotregs ---- */
+static volatile long hot_i;
+static int hot_faults, hot_bad;
+/* x_r set by the loop to hot_i + HOT_OFFSET[r] (0: not set). */
+static const signed char HOT_OFFSET[32] = {
+	[5] = 1, [6] = 2, [7] = 3, [11] = 4, [12] = 5, [13] = 6, [14] = 7, [15] = 8, [28] = 9, [29] = 10, [30] = 11, [31] = 12,
+};
+static void on_hot_segv(int sig, linfo_t *info, void *uc)
+{
+	unsigned long *r = uc_regs(uc);
+	(void)sig;
+	(void)info;
+	hot_faults++;
+	for (int k = 1; k < 32; k++)
+		if (HOT_OFFSET[k] && r[k] != (unsigned long)(hot_i + HOT_OFFSET[k])) hot_bad++;
+	r[10] = 0; /* the load's destination */
+	r[0] += 4;
+}
+
+static void mode_hotregs(void)
+{
+	static volatile int cell = 3;
+	l_sigaction(L_SIGSEGV, on_hot_segv, L_SA_SIGINFO, 0, 0);
+	long sum = 0;
+	for (long i = 0; i < 200000; i++) {
+		hot_i = i;
+		volatile int *p = (i & 15) == 15 ? (volatile int *)0x10 : &cell;
+		long got;
+		__asm__ volatile(
+			"addi t0, %[i], 1\n addi t1, %[i], 2\n addi t2, %[i], 3\n"
+			"addi a1, %[i], 4\n addi a2, %[i], 5\n addi a3, %[i], 6\n addi a4, %[i], 7\n addi a5, %[i], 8\n"
+			"addi t3, %[i], 9\n addi t4, %[i], 10\n addi t5, %[i], 11\n addi t6, %[i], 12\n"
+			".option push\n .option norvc\n lw a0, 0(%[p])\n .option pop\n"
+			"add a0, a0, t0\n add a0, a0, t6\n mv %[got], a0"
+			: [got] "=r"(got)
+			: [i] "r"(i), [p] "r"(p)
+			: "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a0", "a1", "a2", "a3", "a4", "a5", "memory");
+		sum += got;
+	}
+	printf("hotregs: faults=%d bad=%d sum=%ld\n", hot_faults, hot_bad, sum);
+}
+
 /* ---- sigint ---- */
 /* Raw writes: the signal may come while stdio's buffer is mid-flush. */
 static void say(const char *s) { linux_syscall3(SYS_write, 1, s, strlen(s)); }
@@ -428,6 +473,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "eintr")) mode_eintr();
 	else if (!strcmp(m, "stdin")) mode_stdin();
 	else if (!strcmp(m, "regs")) mode_regs();
+	else if (!strcmp(m, "hotregs")) mode_hotregs();
 	else if (!strcmp(m, "raise") && argc > 2) mode_raise(atoi(argv[2]));
 	else if (!strcmp(m, "blocked")) { l_sigprocmask(L_SIG_BLOCK, bit(L_SIGUSR1), 0); mode_raise(L_SIGUSR1);
 		printf("pending %llx\n", (unsigned long long)l_sigpending()); }
