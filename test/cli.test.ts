@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { hyemu, noStack } from './helpers/cli.js';
-import { guestElf } from './helpers/guest.js';
+import { ROOT, guestElf } from './helpers/guest.js';
 
 // The command line: guest exit codes, one-line fault and error reports with
 // defined exit codes (never a JavaScript stack), and the run options.
@@ -124,4 +124,28 @@ t.test('stdin is piped to the guest', async (t) => {
   });
   t.equal(r.status, 3, 'exit code = number of lines');
   t.equal(r.stdout, '   1: one\n   2: two\n   3: three\n3 lines\n');
+});
+
+t.test('the package bin: the launcher, run through symbolic links as npm links it', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  const bin = path.join(ROOT, pkg.bin['hyemu']!);
+  t.equal(pkg.bin['hyemu'], 'bin/hyemu');
+  t.ok(fs.statSync(bin).mode & 0o111, 'executable');
+  // node_modules/.bin/hyemu -> ../hyemu/bin/hyemu, with the package itself a link.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-bin-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  fs.symlinkSync(ROOT, path.join(dir, 'node_modules/hyemu'));
+  fs.symlinkSync('../hyemu/bin/hyemu', path.join(dir, 'node_modules/.bin/hyemu'));
+  const env = { PATH: `${path.join(dir, 'node_modules/.bin')}:${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}` };
+  // Through PATH, from another directory; an argument that is not UTF-8
+  // keeps its bytes (raw-argv.ts reads them from /proc/self/cmdline).
+  const r = spawnSync('sh', ['-c', `cd / && exec hyemu run ${guestElf('args_env')} "$(printf 'a\\377')" --stats`], { env });
+  t.equal(r.status, 0, r.stderr.toString());
+  t.ok(r.stdout.includes(Buffer.from('argv[1]=[a\xff]\nargv[2]=[--stats]\n', 'latin1')), 'the arguments, as bytes');
+  t.equal(r.stderr.toString(), '');
+  const plain = spawnSync(bin, ['run', guestElf('hello'), 'x'], { encoding: 'utf8', env });
+  t.equal(plain.status, 3, 'run by its own path');
+  t.match(plain.stdout, /^hello from rv32, argc=2\n/);
 });

@@ -2,7 +2,9 @@
 // The shebang's --inspect-port points Node's own SIGUSR1 handler, which is
 // armed before any JavaScript runs, at an address no host has (TEST-NET-1,
 // RFC 5737): a SIGUSR1 in that first ~0.1 s fails to open the inspector
-// instead of listening on 127.0.0.1:9229.
+// instead of listening on 127.0.0.1:9229. The `hyemu` command is bin/hyemu,
+// which runs this file with the same option after reading the signals the
+// process inherited as ignored; run directly, nothing is (signal-guard.ts).
 // Only the signal guard is imported statically: ES modules run after their
 // whole static import graph has loaded, and the guard must be listening
 // before that (see signal-guard.ts).

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { INHERITED_SIGIGN_VAR } from './signal-guard.js';
 
 /**
  * The command line as bytes. Node hands scripts their arguments decoded as
@@ -22,10 +23,14 @@ export function rawArguments(args: readonly string[]): Buffer[] {
   return tail.every((b, i) => b.toString('utf8') === args[i]) ? tail : fallback;
 }
 
-/** The initial environment as bytes (`KEY=VALUE` entries). */
+/** The initial environment as bytes (`KEY=VALUE` entries), without the
+ *  launcher's variable: /proc keeps what the process started with, though
+ *  signal-guard.ts has taken it out of process.env. */
 export function rawEnvironment(): Buffer[] {
+  const launcher = Buffer.from(`${INHERITED_SIGIGN_VAR}=`);
   try {
-    return splitNul(fs.readFileSync('/proc/self/environ')).filter((e) => e.indexOf(0x3d) > 0);
+    return splitNul(fs.readFileSync('/proc/self/environ'))
+      .filter((e) => e.indexOf(0x3d) > 0 && !e.subarray(0, launcher.length).equals(launcher));
   } catch {
     return Object.entries(process.env).flatMap(([k, v]) => (v === undefined ? [] : [Buffer.from(`${k}=${v}`)]));
   }

@@ -11,7 +11,7 @@ import { createTraceDumper } from './trace-dump.js';
 import { readProgramFile } from '../loader/program-file.js';
 import { writeErr } from './host-output.js';
 import { optionValues, rawEnvironment } from './raw-argv.js';
-import { forwardSignals } from './signal-guard.js';
+import { forwardSignals, inheritedIgnored } from './signal-guard.js';
 
 interface RunFlags extends Tier2Flags {
   strace?: boolean;
@@ -103,6 +103,9 @@ export function addRunCommand(
       stderr: 2,
       strace: flags.strace ? (line: string) => writeErr(`[hyemu strace] ${line}\n`) : false,
       tier2: withProfile(tier2FromFlags(flags, createTraceDumper(flags.dumpTraces)), !!(flags.stats || flags.profileOut)),
+      // What hyemu inherited as ignored the guest starts with ignored, as
+      // after an exec (from the launcher; none when run as bin.js directly).
+      ...(inheritedIgnored.length > 0 ? { ignoredSignals: inheritedIgnored } : {}),
       ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
       ...(flags.maxInsns !== undefined ? { maxInstructions: flags.maxInsns } : {}),
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),

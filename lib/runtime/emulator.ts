@@ -16,7 +16,7 @@ import { Kernel, type Termination } from './kernel.js';
 import { PAGE_SIZE, STATE, STACK_SIZE, STACK_TOP } from './layout.js';
 import { MemoryManager } from './memory-manager.js';
 import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, type GuestString, type RunOptions } from './options.js';
-import { GuestFault, SI, SIGNALS, describeSignal, signalName, type SignalName } from './signals.js';
+import { GuestFault, SI, SIGNALS, SIG_IGN, describeSignal, signalName, type SignalName } from './signals.js';
 import { readCounter } from './counters.js';
 import { FdTable } from './vfs/fd-table.js';
 import { InputFile, OutputFile, type OpenFile } from './vfs/files.js';
@@ -129,6 +129,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const memoryLimit = positiveInt('memoryLimit', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const maxFiles = positiveInt('maxOpenFiles', options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     if (maxFiles < 3) throw new OptionError('maxOpenFiles must be at least 3 (stdin, stdout, stderr)');
+    const ignoredList: unknown = options.ignoredSignals ?? [];
+    if (!Array.isArray(ignoredList)) throw new OptionError('ignoredSignals must be a list of signal numbers or names');
+    const ignored = (ignoredList as (number | SignalName)[]).map(ignorableSignal);
     this.tier2Options = resolveTier2Options(options.tier2);
     const image = parseProgram(bytes, memoryLimit);
     const ns = new Namespace((options.mounts ?? []).map((m) => (typeof m === 'string' ? parseMountSpec(m) : m)));
@@ -147,6 +150,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     this.kernel = new Kernel(this.space, mm, fds, ns, {
       pid: 1000, ...(options.random ? { random: options.random } : {}), ...(strace ? { strace } : {}),
     });
+    for (const signo of ignored) this.kernel.signals.setAction(signo, { handler: SIG_IGN, flags: 0, mask: 0n });
     if (options.cwd !== undefined) {
       // Inside the kernel a path is one character per byte (latin1).
       const cwd = Buffer.from(options.cwd).toString('latin1');
@@ -288,7 +292,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
    *  ends the guest. */
   private runSlice(budget: number): Suspension | null {
     try {
-      return this.dispatcher.runSlice(budget);
+      const suspension = this.dispatcher.runSlice(budget);
+      this.dispatcher.takeHot();
+      return suspension;
     } catch (e) {
       if (!(e instanceof GuestFault)) throw e;
       const handler = this.kernel.signals.fault(e);
@@ -364,6 +370,16 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0'
 function positiveInt(name: string, v: number): number {
   if (!Number.isSafeInteger(v) || v <= 0) throw new OptionError(`${name} must be a positive integer, got ${v}`);
   return v;
+}
+
+/** An ignoredSignals entry as a number: SIGKILL and SIGSTOP are never
+ *  left ignored by Linux, so they are refused, like any non-signal. */
+function ignorableSignal(s: number | SignalName): number {
+  const n = typeof s === 'number' ? s : Object.hasOwn(SIGNALS, s) ? SIGNALS[s] : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 64 || n === SIGNALS.SIGKILL || n === SIGNALS.SIGSTOP) {
+    throw new OptionError(`ignoredSignals: ${String(s)} is not a signal that can be ignored (1..64 or a name, not SIGKILL or SIGSTOP)`);
+  }
+  return n;
 }
 
 const O_RDONLY = 0, O_WRONLY = 1;

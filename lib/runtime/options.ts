@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { MountSpec } from './vfs/mounts.js';
 import type { Tier2Options } from '../tier2-optimizer/options.js';
+import type { SignalName } from './signals.js';
 
 /** Text (passed to the guest as UTF-8) or bytes, passed as they are: what
  *  the guest sees of arguments and the environment is bytes, as on Linux. */
@@ -36,6 +37,10 @@ export interface RunOptions {
   readonly memoryLimit?: number;
   /** Most file descriptors the guest may hold open (default 256). */
   readonly maxOpenFiles?: number;
+  /** Signals the guest starts with as SIG_IGN, as after an exec from a
+   *  parent that ignored them (Linux keeps ignored dispositions across
+   *  execve): numbers 1..64 or names; SIGKILL and SIGSTOP cannot be. */
+  readonly ignoredSignals?: readonly (number | SignalName)[];
   /** Stops the run; `run()` then rejects with an AbortError. */
   readonly signal?: AbortSignal;
   /** Log every system call: true for stderr of the host, or a function. */
