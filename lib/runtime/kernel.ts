@@ -1,7 +1,8 @@
 import { randomFillSync } from 'node:crypto';
 import type { AddressSpace } from './address-space.js';
 import type { MemoryManager } from './memory-manager.js';
-import { IntervalTimer } from './itimer.js';
+import { RealIntervalTimer } from './itimer.js';
+import { PosixTimers } from './posix-timers.js';
 import { Signals } from './signal-delivery.js';
 import { SI, SIGNALS, signalName, type SignalName } from './signals.js';
 import { STATE } from './layout.js';
@@ -39,8 +40,10 @@ export class Kernel {
   termination: Termination | null = null;
   readonly signals = new Signals(this);
   /** ITIMER_REAL (setitimer, and alarm in C libraries): SIGALRM. */
-  readonly realTimer = new IntervalTimer(() =>
+  readonly realTimer = new RealIntervalTimer(() =>
     this.signals.send({ signo: SIGNALS.SIGALRM, code: SI.KERNEL, reason: 'the interval timer expired' }));
+  /** timer_create's timers. */
+  readonly timers = new PosixTimers(this);
   /** Set by a system call that changes where the guest resumes
    *  (rt_sigreturn); the dispatcher takes it. */
   resumeAt: number | null = null;
@@ -126,6 +129,7 @@ export class Kernel {
   /** The run ended: nothing of the process may fire any more. */
   shutdown(): void {
     this.realTimer.cancel();
+    this.timers.cancelAll();
   }
 
   /** Performs system call `nr` with arguments a0..a5; returns the value

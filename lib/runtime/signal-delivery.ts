@@ -4,22 +4,33 @@ import type { Kernel } from './kernel.js';
 import { GUEST_BASE, PAGE_SIZE } from './layout.js';
 import { MAP } from './memory-manager.js';
 import { FRAME, SIGRETURN_TRAMPOLINE, readFrame, writeFrame, type SigInfo } from './signal-frame.js';
-import { ProcessSignals, SS, ThreadSignals, nextSignal, type SignalAction } from './signal-state.js';
+import { ProcessSignals, SS, SigQueueLimit, ThreadSignals, nextSignal, type SignalAction } from './signal-state.js';
 import {
   SA, SI, SIGNALS, SIG_DFL, SIG_IGN, SYNCHRONOUS, UNBLOCKABLE, defaultAction, sigbit, type GuestFault,
 } from './signals.js';
 import { E } from './syscalls/errno.js';
 
+/** Default RLIMIT_SIGPENDING (Linux's is in the thousands; a guest may
+ *  change it with prlimit64). */
+export const SIGPENDING_LIMIT = 1024n;
+
+/** What became of a signal sent: waiting for delivery, discarded as
+ *  ignored, ending the process, or refused (the queue is full). */
+export type SendResult = 'queued' | 'ignored' | 'fatal' | 'full';
+
 /**
  * Signal delivery as Linux does it on return to user mode: picks the
- * pending, unblocked signals (faults first, then by number), takes the
- * default action or builds a frame on the guest stack and enters the
- * handler with ra at a sigreturn trampoline; rt_sigreturn restores what
- * the frame holds. One thread for now: `thread` is the only ThreadSignals.
+ * pending, unblocked signals (the thread's own before the process's, in
+ * each faults first, then by number), takes the default action or builds
+ * a frame on the guest stack and enters the handler with ra at a
+ * sigreturn trampoline; rt_sigreturn restores what the frame holds. One
+ * thread for now: `thread` is the only ThreadSignals.
  */
 export class Signals {
   readonly process = new ProcessSignals();
   readonly thread = new ThreadSignals();
+  /** Shared by both pending sets and the POSIX timers. */
+  readonly queueLimit = new SigQueueLimit(SIGPENDING_LIMIT, SIGPENDING_LIMIT);
   /** Called when a signal ends the process, to end its waits. */
   onFatal: () => void = () => {};
   private trampoline = 0;
@@ -42,11 +53,16 @@ export class Signals {
   }
 
   setAction(signo: number, action: SignalAction): void {
+    const wasIgnored = this.process.action(signo).handler === SIG_IGN;
     this.process.setAction(signo, action);
-    // Linux discards pending signals that become ignored.
+    // Linux discards pending signals that become ignored (a periodic
+    // timer's is set aside, and comes back when SIG_IGN is lifted).
     if (this.ignored(signo)) {
-      this.process.pending.discard(signo);
-      this.thread.pending.discard(signo);
+      for (const info of [...this.process.pending.discard(signo, this.queueLimit), ...this.thread.pending.discard(signo, this.queueLimit)]) {
+        info.timer?.discarded();
+      }
+    } else if (wasIgnored) {
+      this.kernel.timers.unignore(signo);
     }
   }
 
@@ -61,21 +77,23 @@ export class Signals {
 
   /**
    * Sends a signal to the process (or, `toThread`, to the thread: tkill,
-   * SIGPIPE). An ignored one is discarded unless blocked; a fatal one
-   * ends the process now, as Linux's complete_signal does; any other
-   * waits for delivery, and interrupts a blocking call if unblocked.
+   * SIGPIPE). An ignored one is discarded unless blocked; one the queue
+   * cannot take is refused; a fatal one ends the process now, as Linux's
+   * complete_signal does; any other waits for delivery, and interrupts a
+   * blocking call if unblocked.
    */
-  send(info: SigInfo, toThread = false): void {
+  send(info: SigInfo, toThread = false): SendResult {
     const bit = sigbit(info.signo);
     const blocked = (this.thread.blocked & bit) !== 0n;
-    if (!blocked && this.ignored(info.signo)) return;
+    if (!blocked && this.ignored(info.signo)) return 'ignored';
+    if (!(toThread ? this.thread : this.process).pending.add(info, this.queueLimit)) return 'full';
     if (!blocked && this.process.action(info.signo).handler === SIG_DFL) {
       this.kernel.kill(info.signo, 0, 0, info.reason);
       this.onFatal();
-      return;
+      return 'fatal';
     }
-    (toThread ? this.thread : this.process).pending.add(info);
     if (!blocked) this.interruptWaits();
+    return 'queued';
   }
 
   /** Ends the blocking calls waiting now (later ones wait afresh). */
@@ -101,9 +119,15 @@ export class Signals {
   deliver(pc: number): number {
     const t = this.thread;
     const x = this.kernel.space.state;
-    for (let set = this.deliverable; set !== 0n && this.kernel.termination === null; set = this.deliverable) {
-      const signo = nextSignal(set, SYNCHRONOUS);
-      const info = (t.pending.has(signo) ? t.pending : this.process.pending).take(signo)!;
+    while (this.deliverable !== 0n && this.kernel.termination === null) {
+      const queue = t.pending.bits & ~t.blocked ? t.pending : this.process.pending;
+      const signo = nextSignal(queue.bits & ~t.blocked, SYNCHRONOUS);
+      let info = queue.take(signo, this.queueLimit)!;
+      if (info.timer) {
+        const live = info.timer.dequeued();
+        if (live === null) continue;
+        info = live;
+      }
       const action = this.process.action(signo);
       if (this.ignored(signo)) continue;
       if (action.handler === SIG_DFL) {

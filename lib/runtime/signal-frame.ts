@@ -15,7 +15,15 @@ import type { AddressSpace } from './address-space.js';
  * Handlers see the saved pc and registers here, and sigreturn reloads
  * them, so a handler can skip an instruction or change a register.
  */
-export const SIGINFO = { SIGNO: 0, ERRNO: 4, CODE: 8, PID: 12, UID: 16, ADDR: 12, SIZE: 128 } as const;
+export const SIGINFO = {
+  SIGNO: 0, ERRNO: 4, CODE: 8,
+  /** The union: _kill/_rt {pid, uid, sigval}, _timer {tid, overrun,
+   *  sigval, sys_private}, _sigfault {addr}. */
+  FIELDS: 12, PID: 12, UID: 16, TIMERID: 12, OVERRUN: 16, VALUE: 20, ADDR: 12,
+  /** What the kernel keeps of it (kernel_siginfo on rv32). */
+  KERNEL_SIZE: 32,
+  SIZE: 128,
+} as const;
 export const STACK_T = { SP: 0, FLAGS: 4, SIZE: 8 } as const;
 
 const UC = 128;
@@ -36,13 +44,36 @@ export const FRAME = {
 export interface SigInfo {
   readonly signo: number;
   readonly code: number;
+  readonly errno?: number;
   /** si_addr, for faults. */
   readonly addr?: number;
-  /** si_pid and si_uid, for kill and tkill. */
+  /** si_pid (si_uid is 0), for kill and tkill. */
   readonly pid?: number;
+  /** SI_TIMER: si_timerid, si_overrun and si_value. */
+  readonly timerId?: number;
+  readonly overrun?: number;
+  readonly value?: number;
+  /** rt_sigqueueinfo: the union as its caller wrote it (20 bytes),
+   *  which the handler sees unchanged. */
+  readonly fields?: Uint8Array;
+  /** The POSIX timer whose signal this is. */
+  readonly timer?: TimerSignal;
   /** Not in the frame: why it was sent, for the one-line report should
    *  it end the process. */
   readonly reason?: string;
+}
+
+/**
+ * A POSIX timer's one siginfo (Linux preallocates it, so a timer never
+ * has two signals queued), asked about as it leaves the queue.
+ */
+export interface TimerSignal {
+  /** Dequeued for delivery: what the handler sees (with the overrun),
+   *  or null when it no longer stands (the timer was re-armed or deleted
+   *  since: Linux drops the signal then). */
+  dequeued(): SigInfo | null;
+  /** Discarded because its signal became ignored. */
+  discarded(): void;
 }
 
 /** The registers, mask and alternate stack a frame saves. */
@@ -58,9 +89,14 @@ export function writeFrame(space: AddressSpace, frame: number, info: SigInfo, ct
   const bytes = new Uint8Array(FRAME.SIZE);
   const v = new DataView(bytes.buffer);
   v.setInt32(FRAME.INFO + SIGINFO.SIGNO, info.signo, true);
+  v.setInt32(FRAME.INFO + SIGINFO.ERRNO, info.errno ?? 0, true);
   v.setInt32(FRAME.INFO + SIGINFO.CODE, info.code, true);
+  if (info.fields) bytes.set(info.fields.subarray(0, SIGINFO.KERNEL_SIZE - SIGINFO.FIELDS), FRAME.INFO + SIGINFO.FIELDS);
   if (info.addr !== undefined) v.setUint32(FRAME.INFO + SIGINFO.ADDR, info.addr >>> 0, true);
   if (info.pid !== undefined) v.setInt32(FRAME.INFO + SIGINFO.PID, info.pid, true);
+  if (info.timerId !== undefined) v.setInt32(FRAME.INFO + SIGINFO.TIMERID, info.timerId, true);
+  if (info.overrun !== undefined) v.setInt32(FRAME.INFO + SIGINFO.OVERRUN, info.overrun, true);
+  if (info.value !== undefined) v.setInt32(FRAME.INFO + SIGINFO.VALUE, info.value, true);
   v.setUint32(FRAME.UC_STACK + STACK_T.SP, ctx.altStack.sp >>> 0, true);
   v.setInt32(FRAME.UC_STACK + STACK_T.FLAGS, ctx.altStack.flags, true);
   v.setUint32(FRAME.UC_STACK + STACK_T.SIZE, ctx.altStack.size >>> 0, true);

@@ -1,5 +1,5 @@
 import type { SigInfo } from './signal-frame.js';
-import { SIG_DFL, sigbit } from './signals.js';
+import { SI, SIGRTMIN, SIG_DFL, sigbit } from './signals.js';
 
 /** An rt_sigaction disposition (RISC-V has no sa_restorer). */
 export interface SignalAction {
@@ -14,36 +14,79 @@ export const DEFAULT_ACTION: SignalAction = { handler: SIG_DFL, flags: 0, mask: 
 export const SS = { ONSTACK: 1, DISABLE: 2, AUTODISARM: 0x80000000 } as const;
 
 /**
- * Signals waiting for delivery, with what their siginfo says. A standard
- * signal is pending at most once (a second one sent meanwhile is lost, as
- * on Linux); real-time ones are not queued yet either, so the first
- * siginfo is kept.
+ * RLIMIT_SIGPENDING: how many siginfos may wait at once, counted over the
+ * process (Linux counts per user; one process here). POSIX timers hold one
+ * each for their lifetime, as Linux preallocates it.
+ */
+export class SigQueueLimit {
+  used = 0;
+  /** rlim_cur and rlim_max (prlimit64). */
+  constructor(public soft: bigint, public hard: bigint) {}
+
+  /** Takes one if under the limit (or `force`d: Linux lets kill() and
+   *  the kernel's own standard signals past it, still counted). */
+  take(force = false): boolean {
+    if (!force && BigInt(this.used) >= this.soft) return false;
+    this.used++;
+    return true;
+  }
+
+  release(): void {
+    this.used--;
+  }
+}
+
+/**
+ * Signals waiting for delivery, with their siginfos, as Linux's
+ * __send_signal queues them: a standard signal is pending at most once (a
+ * second one sent meanwhile is lost); a real-time one queues each instance,
+ * in order. Past the limit a real-time signal sent by anything but kill()
+ * fails (EAGAIN); otherwise the signal stays pending without its siginfo,
+ * which then reads as SI_USER from pid 0.
  */
 export class PendingSignals {
   bits = 0n;
-  private readonly info = new Map<number, SigInfo>();
+  private readonly queues = new Map<number, SigInfo[]>();
 
-  add(info: SigInfo): void {
+  /** False when the queue is full (EAGAIN). */
+  add(info: SigInfo, limit: SigQueueLimit): boolean {
     const bit = sigbit(info.signo);
-    if (this.bits & bit) return;
+    const realtime = info.signo >= SIGRTMIN;
+    if (!realtime && this.bits & bit) return true;
+    if (info.timer !== undefined || limit.take(!realtime && info.code >= 0)) {
+      const queue = this.queues.get(info.signo);
+      if (queue) queue.push(info);
+      else this.queues.set(info.signo, [info]);
+    } else if (realtime && info.code !== SI.USER) {
+      return false;
+    }
     this.bits |= bit;
-    this.info.set(info.signo, info);
+    return true;
   }
 
   has(signo: number): boolean {
     return (this.bits & sigbit(signo)) !== 0n;
   }
 
-  take(signo: number): SigInfo | undefined {
+  /** The oldest instance of `signo`. */
+  take(signo: number, limit: SigQueueLimit): SigInfo | undefined {
     if (!this.has(signo)) return undefined;
-    this.bits &= ~sigbit(signo);
-    const info = this.info.get(signo);
-    this.info.delete(signo);
+    const queue = this.queues.get(signo);
+    const info = queue?.shift();
+    if (!queue?.length) {
+      this.bits &= ~sigbit(signo);
+      this.queues.delete(signo);
+    }
+    if (!info) return { signo, code: SI.USER, pid: 0 };
+    if (info.timer === undefined) limit.release();
     return info;
   }
 
-  discard(signo: number): void {
-    this.take(signo);
+  /** Removes every instance of `signo`; returns them. */
+  discard(signo: number, limit: SigQueueLimit): SigInfo[] {
+    const out: SigInfo[] = [];
+    while (this.has(signo)) out.push(this.take(signo, limit)!);
+    return out;
   }
 }
 

@@ -59,7 +59,7 @@ export const SA = {
 
 /** si_code values (asm-generic/siginfo.h). */
 export const SI = {
-  USER: 0, KERNEL: 0x80, TKILL: -6,
+  USER: 0, KERNEL: 0x80, QUEUE: -1, TIMER: -2, TKILL: -6,
   SEGV_MAPERR: 1, SEGV_ACCERR: 2, BUS_ADRALN: 1, ILL_ILLOPC: 1, TRAP_BRKPT: 1,
 } as const;
 

@@ -34,13 +34,14 @@ const SC_END = SC_OUT + SC_OUT_SIZE;
 const LOOP_COUNTER = 27; // s11
 
 /** The calls the fuzzer makes: every one hyemu knows but clock_nanosleep
- *  and rt_sigsuspend (they would only wait) and setitimer (its signal
- *  comes at a time the tiers need not agree on). */
-type FuzzedCall = Exclude<SyscallName, 'clock_nanosleep_time64' | 'rt_sigsuspend' | 'setitimer'>;
+ *  and rt_sigsuspend (they would only wait) and setitimer and
+ *  timer_settime (their signals come at times the tiers need not agree
+ *  on; unarmed timers are still created, read and deleted). */
+type FuzzedCall = Exclude<SyscallName, 'clock_nanosleep_time64' | 'rt_sigsuspend' | 'setitimer' | 'timer_settime64'>;
 
 type Kind = 'fd' | 'dirfd' | 'path' | 'in' | 'out' | 'len' | 'oflags' | 'mode' | 'int' | 'iov-in' | 'iov-out'
   | 'iovcnt' | 'addr' | 'prot' | 'mflags' | 'signal' | 'pid' | 'clock' | 'whence' | 'atflags' | 'sigact' | 'sigset'
-  | 'pipeflags' | 'remapflags' | 'renameflags' | 'prctl' | 'who';
+  | 'pipeflags' | 'remapflags' | 'renameflags' | 'prctl' | 'who' | 'sigevent' | 'siginfo' | 'timer';
 
 /** Argument kinds of each call (unlisted arguments get junk). */
 const SIGNATURES: Readonly<Record<FuzzedCall, readonly Kind[]>> = {
@@ -63,6 +64,8 @@ const SIGNATURES: Readonly<Record<FuzzedCall, readonly Kind[]>> = {
   ftruncate64: ['fd', 'len', 'int'], fsync: ['fd'], fdatasync: ['fd'], times: ['out'], getrusage: ['who', 'out'],
   prctl: ['prctl', 'out'], renameat2: ['dirfd', 'path', 'dirfd', 'path', 'renameflags'],
   getitimer: ['int', 'out'], sigaltstack: ['in', 'out'], rt_sigpending: ['out', 'len'], rt_sigreturn: [],
+  timer_create: ['clock', 'sigevent', 'out'], timer_gettime64: ['timer', 'out'], timer_getoverrun: ['timer'], timer_delete: ['timer'],
+  rt_sigqueueinfo: ['pid', 'signal', 'siginfo'], rt_tgsigqueueinfo: ['pid', 'pid', 'signal', 'siginfo'],
 };
 
 /** Paths the IN half holds (NUL-terminated), relative to the mount at /scratch. */
@@ -84,6 +87,8 @@ interface Layout {
   readonly iovOut: number[];
   readonly sigacts: number[];
   readonly sigsets: number[];
+  readonly sigevents: number[];
+  readonly siginfos: number[];
   readonly inData: number;
 }
 
@@ -138,9 +143,30 @@ function buildIn(rng: Rng): { bytes: Uint8Array; layout: Layout } {
     at += 8;
     return SC_IN + start;
   });
+  // struct sigevent (value, signo, notify, thread id; 64 bytes).
+  const sigevents = Array.from({ length: 4 }, () => {
+    const start = at;
+    v.setUint32(at, rng.u32(), true);
+    v.setInt32(at + 4, rng.pick([14, 34, 10, 0, 65]), true);
+    v.setInt32(at + 8, rng.pick([0, 1, 2, 4, 7]), true);
+    v.setInt32(at + 12, rng.pick([1000, 5]), true);
+    at += 64;
+    return SC_IN + start;
+  });
+  // siginfo_t for rt_sigqueueinfo (128 bytes): a code that is the
+  // kernel's, a user's, or of no known layout, and sometimes a non-zero
+  // tail (E2BIG for unknown codes).
+  const siginfos = Array.from({ length: 3 }, () => {
+    const start = at;
+    v.setInt32(at + 8, rng.pick([-1, 0, -6, -100, 5, 0x80]), true);
+    for (let i = 12; i < 32; i++) bytes[at + i] = rng.int(0, 255);
+    if (rng.chance(0.3)) bytes[at + 100] = 1;
+    at += 128;
+    return SC_IN + start;
+  });
   const inData = SC_IN + at;
   for (; at < SC_IN_SIZE; at++) bytes[at] = 32 + rng.int(0, 94);
-  return { bytes, layout: { paths, iovIn, iovOut, sigacts, sigsets, inData } };
+  return { bytes, layout: { paths, iovIn, iovOut, sigacts, sigsets, sigevents, siginfos, inData } };
 }
 
 const CHAOS_IN = [0, 0x1000, 0xffef0000, 0xfff00000, 0xfffff000, 0xffffffff, SC_TEXT, SC_END - 2, 0x40800000 - 64];
@@ -178,6 +204,9 @@ function argument(rng: Rng, kind: Kind, L: Layout): number {
     case 'renameflags': return rng.chance(0.8) ? rng.pick([0, 0, 1, 2, 3, 4]) : rng.u32();
     case 'prctl': return rng.chance(0.8) ? rng.pick([15, 16]) : argument(rng, 'int', L);
     case 'who': return rng.chance(0.8) ? rng.int(-2, 2) : rng.u32();
+    case 'sigevent': return rng.weighted([[6, rng.pick(L.sigevents)], [2, 0], [1, rng.pick(CHAOS_IN)]] as const);
+    case 'siginfo': return rng.chance(0.85) ? rng.pick(L.siginfos) : rng.pick(CHAOS_IN);
+    case 'timer': return rng.chance(0.8) ? rng.int(0, 8) : rng.u32();
   }
 }
 

@@ -4,6 +4,7 @@ import { E } from './errno.js';
 import type { SyscallGroup } from './types.js';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
+const RLIMIT_SIGPENDING = 11;
 
 const UTSNAME = {
   sysname: 'Linux', nodename: 'hyemu', release: '6.1.0', version: '#1 SMP hyemu', machine: 'riscv32', domainname: '(none)',
@@ -90,17 +91,30 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   },
   prlimit64: {
     args: ['int', 'int', 'ptr', 'ptr'],
-    run: (k, [pid, resource, , old]) => {
+    run: (k, [pid, resource, next, old]) => {
+      let limit: { soft: bigint; hard: bigint } | null = null;
+      if (next !== 0) {
+        const raw = k.space.readView(next!, 16);
+        if (!raw) return -E.EFAULT;
+        const v = new DataView(raw.slice().buffer);
+        limit = { soft: v.getBigUint64(0, true), hard: v.getBigUint64(8, true) };
+      }
       if (pid !== 0 && pid !== k.pid) return -E.ESRCH;
       if (resource! < 0 || resource! > 15) return -E.EINVAL;
-      if (old !== 0) {
-        const limit = resource === 3 ? 8n * 1024n * 1024n // RLIMIT_STACK
-          : resource === 7 ? BigInt(k.fds.maxFiles) // RLIMIT_NOFILE
-          : resource === 9 ? BigInt(k.space.limit) // RLIMIT_AS
-          : RLIM_INFINITY;
-        if (!k.space.writeU64(old!, limit) || !k.space.writeU64(old! + 8, limit)) return -E.EFAULT;
+      if (limit && limit.soft > limit.hard) return -E.EINVAL;
+      const queue = k.signals.queueLimit;
+      const fixed = resource === 3 ? 8n * 1024n * 1024n // RLIMIT_STACK
+        : resource === 7 ? BigInt(k.fds.maxFiles) // RLIMIT_NOFILE
+        : resource === 9 ? BigInt(k.space.limit) // RLIMIT_AS
+        : RLIM_INFINITY;
+      const [soft, hard] = resource === RLIMIT_SIGPENDING ? [queue.soft, queue.hard] : [fixed, fixed];
+      // RLIMIT_SIGPENDING holds (the guest is root: it may raise it);
+      // other new limits are accepted and not enforced beyond hyemu's own.
+      if (limit && resource === RLIMIT_SIGPENDING) {
+        queue.soft = limit.soft;
+        queue.hard = limit.hard;
       }
-      // New limits are accepted and not enforced beyond hyemu's own.
+      if (old !== 0 && !(k.space.writeU64(old!, soft) && k.space.writeU64(old! + 8, hard))) return -E.EFAULT;
       return 0;
     },
   },

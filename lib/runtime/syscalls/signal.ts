@@ -1,6 +1,6 @@
 import { REG_A0, REG_SP } from '../../guest/riscv/registers.js';
 import type { Kernel } from '../kernel.js';
-import { STACK_T } from '../signal-frame.js';
+import { SIGINFO, STACK_T, type SigInfo } from '../signal-frame.js';
 import { SS } from '../signal-state.js';
 import { SI, SIGNALS, UNBLOCKABLE } from '../signals.js';
 import { E } from './errno.js';
@@ -26,13 +26,50 @@ function readSigset(k: Kernel, addr: number): bigint | null {
 
 const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 || pid === -1 || pid === -k.pid;
 
-/** kill/tkill/tgkill to the process itself (signal 0 only checks). */
-function sendSelf(k: Kernel, sig: number, code: number, toThread: boolean): number {
+/** kill/tkill/tgkill to the process itself (signal 0 only checks); a
+ *  real-time signal the full queue cannot take is EAGAIN but from kill(). */
+function sendSelf(k: Kernel, sig: number, code: number, toThread: boolean, info: Partial<SigInfo> = { pid: k.pid }): number {
   if (sig === 0) return 0;
   if (!validSignal(sig)) return -E.EINVAL;
-  k.signals.send({ signo: sig, code, pid: k.pid, reason: `raised by the program (signal ${sig})` }, toThread);
-  return 0;
+  const r = k.signals.send({ ...info, signo: sig, code, reason: `raised by the program (signal ${sig})` }, toThread);
+  return r === 'full' ? -E.EAGAIN : 0;
 }
+
+/** si_code values a sender may give without a specific siginfo layout
+ *  past the kernel's 32 bytes (Linux's known_siginfo_layout): the limit of
+ *  each signal's own codes (NSIGILL...), NSIGPOLL for the others. */
+const SIGNAL_CODE_LIMITS: ReadonlyMap<number, number> = new Map([
+  [SIGNALS.SIGILL, 11], [SIGNALS.SIGFPE, 15], [SIGNALS.SIGSEGV, 10], [SIGNALS.SIGBUS, 5], [SIGNALS.SIGTRAP, 6],
+  [SIGNALS.SIGCHLD, 6], [SIGNALS.SIGIO, 6], [SIGNALS.SIGSYS, 2],
+]);
+const NSIGPOLL = 6, SI_DETHREAD = -7, SI_ASYNCNL = -60;
+
+function knownLayout(sig: number, code: number): boolean {
+  if (code === SI.KERNEL) return true;
+  if (code > SI.USER) return code <= (SIGNAL_CODE_LIMITS.get(sig) ?? NSIGPOLL);
+  return code >= SI_DETHREAD || code === SI_ASYNCNL;
+}
+
+/** A siginfo_t from rt_sigqueueinfo's caller (copy_siginfo_from_user):
+ *  its first 32 bytes as written, the signal number the call's; a code
+ *  of no known layout must leave the rest zero (E2BIG). */
+function readUserSiginfo(k: Kernel, sig: number, addr: number): SigInfo | number {
+  const raw = k.space.readView(addr, SIGINFO.KERNEL_SIZE);
+  if (!raw) return -E.EFAULT;
+  const bytes = raw.slice();
+  const v = new DataView(bytes.buffer);
+  const code = v.getInt32(SIGINFO.CODE, true);
+  if (!knownLayout(sig >>> 0, code)) {
+    const rest = k.space.readView(addr + SIGINFO.KERNEL_SIZE, SIGINFO.SIZE - SIGINFO.KERNEL_SIZE);
+    if (!rest) return -E.EFAULT;
+    if (rest.some((b) => b !== 0)) return -E.E2BIG;
+  }
+  return { signo: sig, code, errno: v.getInt32(SIGINFO.ERRNO, true), fields: bytes.subarray(SIGINFO.FIELDS) };
+}
+
+/** Only the kernel sends a non-negative si_code, or SI_TKILL, to
+ *  another thread: a caller may pretend to be kill() only to itself. */
+const spoofed = (info: SigInfo, k: Kernel, tid: number): boolean => (info.code >= 0 || info.code === SI.TKILL) && tid !== k.pid;
 
 /** struct __kernel_old_itimerval on rv32: interval then value, each
  *  32-bit seconds and microseconds. */
@@ -177,6 +214,25 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
     args: ['int', 'int', 'signal'],
     run: (k, [tgid, tid, sig]) => (tgid! <= 0 || tid! <= 0 ? -E.EINVAL
       : tgid === k.pid && tid === k.pid ? sendSelf(k, sig!, SI.TKILL, true) : -E.ESRCH),
+  },
+  rt_sigqueueinfo: {
+    args: ['int', 'signal', 'ptr'],
+    run: (k, [pid, sig, uinfo]) => {
+      const info = readUserSiginfo(k, sig!, uinfo!);
+      if (typeof info === 'number') return info;
+      if (spoofed(info, k, pid!)) return -E.EPERM;
+      return pid === k.pid ? sendSelf(k, sig!, info.code, false, info) : -E.ESRCH;
+    },
+  },
+  rt_tgsigqueueinfo: {
+    args: ['int', 'int', 'signal', 'ptr'],
+    run: (k, [tgid, tid, sig, uinfo]) => {
+      const info = readUserSiginfo(k, sig!, uinfo!);
+      if (typeof info === 'number') return info;
+      if (tgid! <= 0 || tid! <= 0) return -E.EINVAL;
+      if (spoofed(info, k, tid!)) return -E.EPERM;
+      return tgid === k.pid && tid === k.pid ? sendSelf(k, sig!, info.code, true, info) : -E.ESRCH;
+    },
   },
   getitimer: {
     args: ['int', 'ptr'],

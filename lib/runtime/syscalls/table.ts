@@ -5,6 +5,7 @@ import { PIPE_SYSCALLS } from './pipe.js';
 import { PROCESS_SYSCALLS } from './process.js';
 import { SIGNAL_SYSCALLS } from './signal.js';
 import { TIME_SYSCALLS } from './time.js';
+import { TIMER_SYSCALLS } from './timer.js';
 import type { SyscallGroup } from './types.js';
 
 /** Every implemented system call by name; anything else is ENOSYS. */
@@ -16,4 +17,5 @@ export const SYSCALLS: SyscallGroup = {
   ...PROCESS_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...TIME_SYSCALLS,
+  ...TIMER_SYSCALLS,
 };

@@ -9,6 +9,15 @@
  *   resethand SA_RESETHAND: the second signal takes the default action
  *   altstack  a stack overflow handled on the alternate stack
  *   alarm     setitimer interrupting a busy loop, one-shot and periodic
+ *   timers    POSIX timers: a periodic one interrupting a busy loop, a
+ *             TIMER_ABSTIME one-shot, timer_gettime, SIGEV_NONE and
+ *             SIGEV_THREAD_ID, overruns, a signal pending when its timer
+ *             is deleted or re-armed, an ignored one, bad arguments
+ *   rtqueue   real-time signals queued while blocked (standard ones
+ *             coalesce), their order, rt_sigqueueinfo
+ *   linuxonly what qemu-user is no reference for: timer ids, the NULL
+ *             sigevent's siginfo, rt_sigqueueinfo's siginfo kept as is,
+ *             RLIMIT_SIGPENDING (see signals.test.ts)
  *   eintr     a pipe read and a sleep interrupted: EINTR, or SA_RESTART
  *   stdin     the same for a read of stdin
  *   regs      a handler changing saved registers and the saved pc
@@ -17,7 +26,7 @@
  *             handler checks every one of them in the saved context
  *   raise N   kill(self, N) without a handler: the default action
  *   blocked | ignored | pipe-ignored | pipe-blocked | pipe-handled
- *   fuzz SEED random sigaction/sigprocmask/kill sequences
+ *   fuzz SEED random sigaction/sigprocmask/kill/sigqueue sequences
  *   sigint    prints "ready", spins; its SIGINT handler prints, exits 3 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,7 +398,11 @@ static void mode_fuzz(uint32_t seed)
 		}
 		default:
 			note('K');
-			if (next() % 2) l_raise(sig); else l_tgkill(sig);
+			switch (next() % 3) {
+			case 0: l_raise(sig); break;
+			case 1: l_tgkill(sig); break;
+			default: l_sigqueue(l_getpid(), sig, L_SI_QUEUE, step);
+			}
 		}
 		if (nevents > 40) {
 			printf("%d pending %llx blocked %llx ", step, (unsigned long long)l_sigpending(), (unsigned long long)l_blocked());
@@ -443,6 +456,356 @@ static void mode_hotregs(void)
 	printf("hotregs: faults=%d bad=%d sum=%ld\n", hot_faults, hot_bad, sum);
 }
 
+/* ---- timers ---- */
+static volatile int tticks, tcode_ok, tsig, tvalue, tid_seen, toverrun, tgetoverrun, tid_now;
+static volatile int64_t tfired_at;
+static int tclock = L_CLOCK_MONOTONIC;
+static void on_timer(int sig, linfo_t *info, void *uc)
+{
+	(void)uc;
+	tticks++;
+	tsig = sig;
+	tcode_ok += info->code == L_SI_TIMER;
+	tvalue = info->value;
+	tid_seen = (int)info->addr_or_pid;
+	toverrun = (int)info->uid;
+	tgetoverrun = (int)linux_syscall1(SYS_timer_getoverrun_, tid_now);
+	tfired_at = l_clock_ns(tclock);
+}
+static void timers_reset(void) { tticks = tcode_ok = tsig = tvalue = toverrun = 0; }
+static int in_range(int64_t v, int64_t lo, int64_t hi) { return v > lo && v <= hi; }
+/* Waits (at most 2 s: hyemu sees a host timer between slices, ~10 ms)
+ * for `sig` to be pending, or for the one-shot timer `id` to have fired. */
+static void wait_pending(int sig)
+{
+	int64_t end = l_clock_ns(L_CLOCK_MONOTONIC) + 2000000000;
+	while (!(l_sigpending() & bit(sig)) && l_clock_ns(L_CLOCK_MONOTONIC) < end) {}
+}
+static void wait_fired(int id)
+{
+	litimerspec_t cur;
+	int64_t end = l_clock_ns(L_CLOCK_MONOTONIC) + 2000000000;
+	while (l_timer_get(id, &cur) == 0 && ts_ns(cur.value) != 0 && l_clock_ns(L_CLOCK_MONOTONIC) < end) {}
+}
+
+static void mode_timers(void)
+{
+	const int RT = L_SIGRTMIN + 2;
+	litimerspec_t cur, old;
+	lsigevent_t ev = { .value = 0x1234, .signo = RT, .notify = L_SIGEV_SIGNAL };
+	int id = -1;
+	l_sigaction(RT, on_timer, L_SA_SIGINFO, 0, 0);
+
+	/* A periodic timer interrupts a loop that makes no system call. */
+	long r = l_timer_create(L_CLOCK_MONOTONIC, &ev, &id);
+	tid_now = id;
+	long set = l_timer_set(id, 0, 5000000, 5000000, 0);
+	unsigned long spins = 0;
+	while (tticks < 5) spins++;
+	long del = l_timer_delete(id);
+	int at_delete = tticks;
+	l_spin_ms(30);
+	printf("periodic: create %ld settime %ld; ticks>=5 %d, all SI_TIMER %d, signal %d, value %#x, overrun>=0 %d, spun %d\n",
+	       r, set, at_delete >= 5, tcode_ok == tticks, tsig, tvalue, toverrun >= 0, spins > 0);
+	printf("periodic: delete %ld, no tick after it %d\n", del, tticks == at_delete);
+
+	/* A one-shot at an absolute CLOCK_REALTIME time: not early. */
+	timers_reset();
+	ev.value = 77;
+	l_timer_create(L_CLOCK_REALTIME, &ev, &id);
+	tid_now = id;
+	tclock = L_CLOCK_REALTIME;
+	int64_t target = l_clock_ns(L_CLOCK_REALTIME) + 20000000;
+	set = l_timer_set(id, L_TIMER_ABSTIME, target, 0, 0);
+	while (!tticks) spins++;
+	l_timer_get(id, &cur);
+	printf("abstime: settime %ld; ticks %d, value %d, not early %d; then reads %lld %lld\n", set, tticks, tvalue,
+	       tfired_at >= target, (long long)ts_ns(cur.value), (long long)ts_ns(cur.interval));
+	/* In the past: the signal is there as the call returns. */
+	timers_reset();
+	set = l_timer_set(id, L_TIMER_ABSTIME, 1000000000, 0, 0);
+	printf("abstime in the past: settime %ld, ticks %d\n", set, tticks);
+	tclock = L_CLOCK_MONOTONIC;
+
+	/* timer_gettime after arming, and settime's old value. */
+	l_timer_set(id, 0, 1000000000, 250000000, 0);
+	r = l_timer_get(id, &cur);
+	int armed = in_range(ts_ns(cur.value), 900000000, 1000000000) && ts_ns(cur.interval) == 250000000;
+	set = l_timer_set(id, 0, 0, 0, &old);
+	int was = in_range(ts_ns(old.value), 900000000, 1000000000) && ts_ns(old.interval) == 250000000;
+	l_timer_get(id, &cur);
+	printf("gettime: %ld armed %d; disarm %ld, old value %d, now %lld %lld\n", r, armed, set, was,
+	       (long long)ts_ns(cur.value), (long long)ts_ns(cur.interval));
+	l_timer_delete(id);
+
+	/* SIGEV_NONE: no signal, the time read by timer_gettime. */
+	timers_reset();
+	lsigevent_t none = { .notify = L_SIGEV_NONE };
+	r = l_timer_create(L_CLOCK_MONOTONIC, &none, &id);
+	l_timer_set(id, 0, 200000000, 0, 0);
+	l_spin_ms(10);
+	l_timer_get(id, &cur);
+	int counting = in_range(ts_ns(cur.value), 0, 190000000);
+	l_sleep_ms(200);
+	l_timer_get(id, &cur);
+	printf("SIGEV_NONE: create %ld, counting %d, expired reads %lld, signals %d\n", r, counting, (long long)ts_ns(cur.value), tticks);
+	l_timer_set(id, 0, 10000000, 200000000, 0);
+	l_sleep_ms(25);
+	l_timer_get(id, &cur);
+	printf("SIGEV_NONE periodic: next in (0, 200ms] %d, interval %lld, overrun %ld\n", in_range(ts_ns(cur.value), 0, 200000000),
+	       (long long)ts_ns(cur.interval), linux_syscall1(SYS_timer_getoverrun_, id));
+	/* Linux's quirk: disarmed, it still reads the time to its last expiry. */
+	l_timer_set(id, 0, 0, 0, 0);
+	l_timer_get(id, &cur);
+	printf("SIGEV_NONE disarmed: reads %d, interval %lld\n", in_range(ts_ns(cur.value), 0, 200000000), (long long)ts_ns(cur.interval));
+	l_timer_delete(id);
+
+	/* SIGEV_THREAD_ID to this thread. */
+	timers_reset();
+	lsigevent_t tev = { .value = 5, .signo = RT, .notify = L_SIGEV_THREAD_ID, .tid = (int32_t)linux_syscall0(SYS_gettid) };
+	r = l_timer_create(L_CLOCK_MONOTONIC, &tev, &id);
+	tid_now = id;
+	l_timer_set(id, 0, 1000000, 0, 0);
+	while (!tticks) spins++;
+	printf("SIGEV_THREAD_ID: create %ld, ticks %d, value %d\n", r, tticks, tvalue);
+
+	/* Overruns: the expirations while the signal is blocked. */
+	timers_reset();
+	l_sigprocmask(L_SIG_BLOCK, bit(RT), 0);
+	l_timer_set(id, 0, 2000000, 2000000, 0);
+	wait_pending(RT);
+	l_spin_ms(10);
+	int pending = (l_sigpending() & bit(RT)) != 0;
+	long before = linux_syscall1(SYS_timer_getoverrun_, id);
+	l_sigprocmask(L_SIG_UNBLOCK, bit(RT), 0);
+	long after = linux_syscall1(SYS_timer_getoverrun_, id);
+	printf("overrun: pending %d, overrun before %ld; delivered %d, si_overrun>0 %d, timer_getoverrun = si_overrun %d, after %d\n",
+	       pending, before, tticks >= 1, toverrun > 0, tgetoverrun == toverrun, after == toverrun);
+	l_timer_set(id, 0, 0, 0, 0);
+
+	/* A signal pending when its timer is re-armed, disarmed or deleted. */
+	timers_reset();
+	l_sigprocmask(L_SIG_BLOCK, bit(RT), 0);
+	l_timer_set(id, 0, 1000000, 0, 0);
+	wait_pending(RT);
+	l_timer_get(id, &cur);
+	printf("fired, blocked: pending %d, reads %lld\n", (l_sigpending() & bit(RT)) != 0, (long long)ts_ns(cur.value));
+	l_timer_set(id, 0, 1000000, 0, 0);
+	wait_fired(id);
+	l_sigprocmask(L_SIG_UNBLOCK, bit(RT), 0);
+	printf("re-armed and fired again: delivered %d\n", tticks);
+	timers_reset();
+	l_sigprocmask(L_SIG_BLOCK, bit(RT), 0);
+	l_timer_set(id, 0, 1000000, 0, 0);
+	wait_pending(RT);
+	l_timer_set(id, 0, 0, 0, 0);
+	int still = (l_sigpending() & bit(RT)) != 0;
+	l_sigprocmask(L_SIG_UNBLOCK, bit(RT), 0);
+	printf("disarmed: pending %d, delivered %d\n", still, tticks);
+	l_sigprocmask(L_SIG_BLOCK, bit(RT), 0);
+	l_timer_set(id, 0, 1000000, 0, 0);
+	wait_pending(RT);
+	del = l_timer_delete(id);
+	still = (l_sigpending() & bit(RT)) != 0;
+	l_sigprocmask(L_SIG_UNBLOCK, bit(RT), 0);
+	printf("deleted: %ld, pending %d, delivered %d, pending after %d\n", del, still, tticks, (l_sigpending() & bit(RT)) != 0);
+
+	/* An ignored periodic timer's signal waits for a handler (nothing
+	 * shows it has fired: a sleep lets hyemu's host timers run). */
+	timers_reset();
+	ev.value = 9;
+	l_timer_create(L_CLOCK_MONOTONIC, &ev, &id);
+	tid_now = id;
+	l_sigaction(RT, L_SIG_IGN, 0, 0, 0);
+	l_timer_set(id, 0, 2000000, 2000000, 0);
+	l_sleep_ms(30);
+	still = (l_sigpending() & bit(RT)) != 0;
+	l_sigaction(RT, on_timer, L_SA_SIGINFO, 0, 0);
+	int at_handler = tticks;
+	l_timer_delete(id);
+	printf("ignored: pending %d; with a handler: delivered %d, value %d, overrun>0 %d\n", still, at_handler, tvalue, toverrun > 0);
+
+	/* Bad arguments. */
+	lsigevent_t e = { .signo = RT, .notify = 7 };
+	printf("create: clock 99 %ld, clock 4 %ld, sigevent at 0x10 %ld, id at 0x10 %ld, notify 7 %ld",
+	       l_timer_create(99, 0, &id), l_timer_create(4, 0, &id), l_timer_create(1, (lsigevent_t *)0x10, &id),
+	       l_timer_create(1, 0, (int *)0x10), l_timer_create(1, &e, &id));
+	e.notify = L_SIGEV_SIGNAL;
+	e.signo = 0;
+	printf(", signal 0 %ld", l_timer_create(1, &e, &id));
+	e.signo = 65;
+	printf(", signal 65 %ld", l_timer_create(1, &e, &id));
+	e.signo = RT;
+	e.notify = L_SIGEV_THREAD_ID;
+	e.tid = 0x3ffffff0;
+	printf(", another thread %ld\n", l_timer_create(1, &e, &id));
+	l_timer_create(L_CLOCK_MONOTONIC, &ev, &id);
+	tid_now = id;
+	timers_reset();
+	litimerspec_t t1 = { { 0, 0 }, { 0, 1000000000 } }, t2 = { { 0, 0 }, { -1, 0 } }, t3 = { { 0, -1 }, { 1, 0 } };
+	printf("settime: nsec 1e9 %ld, sec -1 %ld, interval nsec -1 %ld, NULL %ld, at 0x10 %ld, timer 12345 %ld",
+	       linux_syscall4(SYS_timer_settime64_, id, 0, (long)&t1, 0), linux_syscall4(SYS_timer_settime64_, id, 0, (long)&t2, 0),
+	       linux_syscall4(SYS_timer_settime64_, id, 0, (long)&t3, 0), linux_syscall4(SYS_timer_settime64_, id, 0, 0, 0),
+	       linux_syscall4(SYS_timer_settime64_, id, 0, 0x10, 0), l_timer_set(12345, 0, 1000000, 0, 0));
+	r = l_timer_set(id, 0, 1000000, 0, (litimerspec_t *)0x10);
+	while (!tticks) spins++;
+	printf(", old at 0x10 %ld (armed anyway: %d)\n", r, tticks);
+	printf("gettime: timer 12345 %ld, at 0x10 %ld; getoverrun: timer 12345 %ld; delete: timer 12345 %ld, %ld\n",
+	       l_timer_get(12345, &cur), l_timer_get(id, (litimerspec_t *)0x10), linux_syscall1(SYS_timer_getoverrun_, 12345),
+	       l_timer_delete(12345), l_timer_delete(id));
+}
+
+/* ---- rtqueue ---- */
+static char rt_log[512];
+static int rt_len, rt_values;
+/* Logs signal/si_code/si_value/si_pid (si_value only where qemu-user
+ * passes it on: it takes the codes of kill() and tkill() at their word). */
+static void on_rt(int sig, linfo_t *info, void *uc)
+{
+	(void)uc;
+	char value[16] = "-";
+	if (rt_values || (info->code != L_SI_USER && info->code != L_SI_TKILL)) snprintf(value, sizeof value, "%d", (int)info->value);
+	if (rt_len < (int)sizeof rt_log - 40)
+		rt_len += snprintf(rt_log + rt_len, sizeof rt_log - rt_len, " %d/%d/%s/%s", sig, (int)info->code, value,
+		                   info->addr_or_pid == (uint32_t)l_getpid() ? "self" : info->addr_or_pid == 777 ? "777" : info->addr_or_pid == 0 ? "0" : "?");
+}
+static void rt_show(const char *what)
+{
+	printf("%s:%s\n", what, rt_log);
+	rt_len = 0;
+	rt_log[0] = 0;
+}
+
+static void mode_rtqueue(void)
+{
+	const int R2 = L_SIGRTMIN + 2, R3 = L_SIGRTMIN + 3, R8 = L_SIGRTMIN + 8;
+	const uint64_t all = bit(R2) | bit(R3) | bit(R8) | bit(L_SIGUSR1);
+	l_sigaction(R2, on_rt, L_SA_SIGINFO, 0, 0);
+	l_sigaction(R3, on_rt, L_SA_SIGINFO, 0, 0);
+	l_sigaction(R8, on_rt, L_SA_SIGINFO, 0, 0);
+	l_sigaction(L_SIGUSR1, on_rt, L_SA_SIGINFO, 0, 0);
+
+	/* Three of a real-time signal, three of SIGUSR1, all blocked. */
+	l_sigprocmask(L_SIG_BLOCK, all, 0);
+	for (int i = 0; i < 3; i++) { l_raise(R8); l_raise(L_SIGUSR1); }
+	printf("pending %llx\n", (unsigned long long)l_sigpending());
+	l_sigprocmask(L_SIG_UNBLOCK, bit(R8), 0);
+	rt_show("SIGRTMIN+8 x3");
+	l_sigprocmask(L_SIG_UNBLOCK, bit(L_SIGUSR1), 0);
+	rt_show("SIGUSR1 x3");
+
+	/* Several at once: the thread's own first, then by number, each with
+	 * its siginfo in order; the later ones nest inside the earlier. */
+	l_sigprocmask(L_SIG_BLOCK, all, 0);
+	for (int v = 1; v <= 3; v++) l_sigqueue(l_getpid(), R2, L_SI_QUEUE, v);
+	l_raise(L_SIGUSR1);
+	l_raise(R3);
+	l_raise(R3);
+	l_tgkill(R2);
+	l_sigqueue(l_getpid(), L_SIGUSR1, L_SI_QUEUE, 4);
+	printf("pending %llx\n", (unsigned long long)l_sigpending());
+	l_sigprocmask(L_SIG_UNBLOCK, all, 0);
+	rt_show("all at once");
+
+	/* rt_sigqueueinfo and rt_tgsigqueueinfo. */
+	long pid = l_getpid(), other = 0x3ffffff0, q[6];
+	q[0] = l_sigqueue(pid, R2, L_SI_USER, 1);
+	q[1] = l_sigqueue(pid, R2, L_SI_TKILL, 2);
+	q[2] = l_sigqueue(pid, R2, 5, 3);
+	printf("sigqueueinfo: self SI_USER %ld, self SI_TKILL %ld, self 5 %ld", q[0], q[1], q[2]);
+	printf(", other SI_QUEUE %ld, other SI_USER %ld, pid 0 %ld, signal 0 %ld, signal 65 %ld, at 0x10 %ld\n",
+	       l_sigqueue(other, R2, L_SI_QUEUE, 0), l_sigqueue(other, R2, L_SI_USER, 0), l_sigqueue(0, R2, L_SI_QUEUE, 0),
+	       l_sigqueue(pid, 0, L_SI_QUEUE, 0), l_sigqueue(pid, 65, L_SI_QUEUE, 0), linux_syscall3(SYS_rt_sigqueueinfo_, pid, R2, 0x10));
+	rt_show("delivered");
+	int32_t info[32] = { 0, 0, L_SI_QUEUE, 777, 0, 6 };
+	q[0] = linux_syscall4(SYS_rt_tgsigqueueinfo_, pid, pid, R3, (long)info);
+	printf("tgsigqueueinfo: self %ld, tid 0 %ld, other %ld", q[0], linux_syscall4(SYS_rt_tgsigqueueinfo_, pid, 0, R3, (long)info),
+	       linux_syscall4(SYS_rt_tgsigqueueinfo_, pid, other, R3, (long)info));
+	info[2] = L_SI_USER;
+	printf(", other as kill %ld\n", linux_syscall4(SYS_rt_tgsigqueueinfo_, pid, other, R3, (long)info));
+	rt_show("delivered");
+}
+
+/* ---- linuxonly: where qemu-user is no reference (see signals.test.ts) ---- */
+static void mode_linuxonly(void)
+{
+	int a = -1, b = -1, c = -1, d = -1;
+	lsigevent_t e = { .signo = 65 };
+	long ra = l_timer_create(1, 0, &a), rb = l_timer_create(1, 0, &b);
+	long del = l_timer_delete(a);
+	long rc = l_timer_create(1, 0, &c);
+	long bad = l_timer_create(1, &e, &d);
+	long rd = l_timer_create(1, 0, &d);
+	printf("ids: %ld %d, %ld %d, delete %ld, %ld %d, refused %ld, %ld %d\n", ra, a, rb, b, del, rc, c, bad, rd, d);
+	/* No sigevent: SIGALRM, the id as si_value and si_timerid. */
+	l_sigaction(L_SIGALRM, on_timer, L_SA_SIGINFO, 0, 0);
+	tid_now = d;
+	l_timer_set(d, 0, 1000000, 0, 0);
+	while (!tticks) {}
+	printf("NULL sigevent: signal %d, SI_TIMER %d, value %d, timer id %d, overrun %d\n", tsig, tcode_ok, tvalue, tid_seen, toverrun);
+	printf("delete twice: %ld %ld\n", l_timer_delete(d), l_timer_delete(d));
+	/* rv32's tv_nsec is a 32-bit long: the upper half is padding. */
+	litimerspec_t pad = { { 0, 0 }, { 0, 0x100000000ll + 1000000 } };
+	timers_reset();
+	long r = linux_syscall4(SYS_timer_settime64_, c, 0, (long)&pad, 0);
+	while (!tticks) {}
+	printf("nsec padding: settime %ld, fired %d\n", r, tticks);
+	printf("timer 12345 with new at 0x10: %ld\n", linux_syscall4(SYS_timer_settime64_, 12345, 0, 0x10, 0));
+
+	/* rt_sigqueueinfo delivers the caller's siginfo as is, kill()'s
+	 * codes included. */
+	const int R2 = L_SIGRTMIN + 2, R3 = L_SIGRTMIN + 3;
+	const uint64_t all = bit(R2) | bit(R3) | bit(L_SIGUSR1);
+	long pid = l_getpid(), q[6];
+	l_sigaction(R2, on_rt, L_SA_SIGINFO, 0, 0);
+	l_sigaction(R3, on_rt, L_SA_SIGINFO, 0, 0);
+	l_sigaction(L_SIGUSR1, on_rt, L_SA_SIGINFO, 0, 0);
+	rt_values = 1;
+	q[0] = l_sigqueue(pid, R2, L_SI_USER, 1);
+	q[1] = l_sigqueue(pid, R2, L_SI_TKILL, 2);
+	printf("sigqueueinfo as kill %ld, as tkill %ld\n", q[0], q[1]);
+	rt_show("delivered");
+	/* A code of no known layout: the rest of the siginfo must be 0. */
+	int32_t info[32] = { 0, 0, -100, 777, 0, 3 };
+	q[0] = linux_syscall3(SYS_rt_sigqueueinfo_, pid, R2, (long)info);
+	info[25] = 1;
+	q[1] = linux_syscall3(SYS_rt_sigqueueinfo_, pid, R2, (long)info);
+	printf("si_code -100: %ld, with a non-zero tail %ld\n", q[0], q[1]);
+	rt_show("delivered");
+
+	/* RLIMIT_SIGPENDING 8 (timers count too): sigqueue and tgkill fail,
+	 * kill() loses the siginfo, and so does a standard signal. */
+	l_timer_delete(b);
+	l_timer_delete(c);
+	uint64_t lim[2], low[2];
+	linux_syscall4(SYS_prlimit64_, 0, L_RLIMIT_SIGPENDING, 0, (long)lim);
+	low[0] = 8;
+	low[1] = lim[1];
+	long pr = linux_syscall4(SYS_prlimit64_, 0, L_RLIMIT_SIGPENDING, (long)low, 0);
+	l_sigprocmask(L_SIG_BLOCK, all, 0);
+	int ok = 0, again = 0;
+	for (int i = 0; i < 12; i++) {
+		long qr = l_sigqueue(pid, R2, L_SI_QUEUE, i);
+		ok += qr == 0;
+		again += qr == -11;
+	}
+	int tid = -1;
+	q[0] = l_raise(R2);
+	q[1] = l_raise(R3);
+	q[2] = l_tgkill(R2);
+	q[3] = l_sigqueue(pid, R2, L_SI_USER, 99);
+	q[4] = l_sigqueue(pid, L_SIGUSR1, L_SI_QUEUE, 99);
+	q[5] = l_timer_create(1, 0, &tid);
+	printf("limit 8 (%ld): sigqueue ok %d EAGAIN %d, kill %ld, kill another %ld, tgkill %ld, sigqueue SI_USER %ld, SIGUSR1 %ld, timer_create %ld\n",
+	       pr, ok, again, q[0], q[1], q[2], q[3], q[4], q[5]);
+	l_sigprocmask(L_SIG_UNBLOCK, all, 0);
+	rt_show("delivered");
+	linux_syscall4(SYS_prlimit64_, 0, L_RLIMIT_SIGPENDING, (long)lim, 0);
+	printf("limit restored: timer_create %ld\n", l_timer_create(1, 0, &tid));
+	/* Left armed at exit: the run must cancel it. */
+	l_timer_set(tid, 0, 60000000000ll, 1000000000, 0);
+}
+
 /* ---- sigint ---- */
 /* Raw writes: the signal may come while stdio's buffer is mid-flush. */
 static void say(const char *s) { linux_syscall3(SYS_write, 1, s, strlen(s)); }
@@ -470,6 +833,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "resethand")) mode_resethand();
 	else if (!strcmp(m, "altstack")) mode_altstack();
 	else if (!strcmp(m, "alarm")) mode_alarm();
+	else if (!strcmp(m, "timers")) mode_timers();
+	else if (!strcmp(m, "linuxonly")) mode_linuxonly();
+	else if (!strcmp(m, "rtqueue")) mode_rtqueue();
 	else if (!strcmp(m, "eintr")) mode_eintr();
 	else if (!strcmp(m, "stdin")) mode_stdin();
 	else if (!strcmp(m, "regs")) mode_regs();
