@@ -22,15 +22,12 @@ export interface ExitSource {
  *  code are thrown as GuestFault instead). */
 export type DispatchExit = BlockExit;
 
-/** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer). */
+/** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer).
+ *  It is entered through Dispatcher.enterTrace with at most about `fuel`
+ *  instructions (it may chain into other traces), and returns the exit
+ *  index of the trace it left from, whose id it leaves in STATE.EXIT_TRACE,
+ *  with the instructions retired in STATE.EXIT_INSNS. */
 export interface RunnableTrace extends TraceEntry, ExitSource {
-  /** Runs the trace with at most about `fuel` instructions (it may chain
-   *  into other traces); returns the exit index of the trace it left from,
-   *  whose id it leaves in STATE.EXIT_TRACE, with the instructions retired
-   *  in STATE.EXIT_INSNS. */
-  run(fuel: number, retired: number, entry: number): number;
-  /** The same from any entry of the trace (`run` is for entry 0). */
-  enter(fuel: number, retired: number, entry: number): number;
   readonly id: number;
   valid: boolean;
   entries: number;
@@ -40,8 +37,9 @@ export interface RunnableTrace extends TraceEntry, ExitSource {
 
 /** Hooks the tier-2 manager plugs into the dispatcher. */
 export interface DispatchObserver {
-  /** A block's execution count reached the hot threshold. Returns true to
-   *  end the slice after this block (so the run loop can wait for tier 2). */
+  /** A block's execution count reached the hot threshold (called after
+   *  the slice, see Dispatcher.takeHot). Returns true when it requested a
+   *  region that the run loop will wait for (Dispatcher.waitsForTier2). */
   onHot(block: TranslatedBlock): boolean;
   /** While `recording`, called for every dispatched tier-1 block; true
    *  ends the slice. */
@@ -78,12 +76,25 @@ export class Dispatcher {
   /** Bumped whenever translated code is discarded. */
   codeEpoch = 0;
   hotThreshold = Infinity;
+  /** Tier 2's test mode that waits for each install: hot blocks go to the
+   *  observer at once, and the slice ends when it requested a region. */
+  waitsForTier2 = false;
   /** Executions of a block during which its indirect targets are recorded
    *  (-1: tier 2 is off, nothing reads them). */
   indirectProfileLimit = -1;
   observer: DispatchObserver = NO_OBSERVER;
   /** Installed traces by id (filled by tier 2). */
   traces: readonly (RunnableTrace | undefined)[] = [];
+  /** Enters trace table slot `slot` (2*id: `run`, 2*id+1: `enter`). One
+   *  function for every trace (tier 2's trampoline), so the call site stays
+   *  monomorphic instead of deoptimizing the loop at each new trace. */
+  enterTrace: (slot: number, fuel: number, retired: number, entry: number) => number = () => {
+    throw new Error('no tier 2');
+  };
+  /** Blocks that became hot during the slice, for the observer. The loop
+   *  only queues them: tier 2's region forming, called from here, would be
+   *  inlined into the loop's optimized code and deoptimize it. */
+  private readonly hotBlocks: TranslatedBlock[] = [];
   /** Called after translated code was discarded (tier 2 drops its traces). */
   onInvalidate: (first: number, end: number) => void = () => {};
   private pc: number;
@@ -169,7 +180,10 @@ export class Dispatcher {
         this.retired += block.insnCount;
         left -= block.insnCount;
         const profile = block.profile;
-        if (++profile.count === hot && observer.onHot(block)) left = 0;
+        if (++profile.count === hot) {
+          if (!this.waitsForTier2) this.hotBlocks.push(block);
+          else if (observer.onHot(block)) left = 0;
+        }
         profile.edges[exit]!++;
         if (observer.recording && observer.onExecute(block, exit)) left = 0;
         next = block.next[exit]!;
@@ -184,7 +198,7 @@ export class Dispatcher {
         const entry = block.traceEntry;
         let exit: number;
         try {
-          exit = entry === 0 ? trace.run(left, 0, 0) : trace.enter(left, 0, entry);
+          exit = this.enterTrace(2 * trace.id + (entry === 0 ? 0 : 1), left, 0, entry);
         } catch (e) {
           // A fault: the trace wrote its registers back as they were at the
           // faulting instruction and left the count of the blocks before.
@@ -210,6 +224,12 @@ export class Dispatcher {
       }
       block = next;
     }
+  }
+
+  /** Hands the blocks that became hot in the last slice to the observer. */
+  takeHot(): void {
+    for (const block of this.hotBlocks) this.observer.onHot(block);
+    this.hotBlocks.length = 0;
   }
 
   private retireTrace(trace: RunnableTrace, n: number): void {

@@ -98,6 +98,17 @@ function load32(m: binaryen.Module, offset: number, align: number, ptr: binaryen
   return load;
 }
 
+/** Whether the op at `index` is its instruction's last effect (a store
+ *  that is can leave the trace through store_exit). */
+function isLastEffect(ops: readonly Op[], index: number): boolean {
+  for (let j = index + 1; j < ops.length; j++) {
+    const next = ops[j]!.op;
+    if (next === 'insn') return true;
+    if (next === 'setreg' || next === 'setstate' || next === 'store' || next === 'call') return false;
+  }
+  return true;
+}
+
 export interface LowerOptions {
   /** Count entries, exits by kind and instructions (trace-abi's
    *  PROFILE_COUNTERS); nothing of it is emitted without. */
@@ -133,6 +144,11 @@ export function lowerRegion(
     }
   }
   const written = [...regsWritten].sort((a, b) => a - b);
+  // Only this region's own in-line slow stores (AMOs, sc) can set the stop
+  // flag while it runs: it is clear whenever a trace is entered (the
+  // dispatcher clears it, and a trace that set it does not chain). Without
+  // such a store the loop headers and the epilogue need not load it.
+  const setsStop = irs.some((ir) => ir.ops.some((op, i) => op.op === 'store' && !isLastEffect(ir.ops, i)));
   /** Profiling: the instructions retired before this function started. */
   const ENTRY_ICOUNT = TEMP0 + maxTemps;
   const profiling = options.profile === true;
@@ -223,15 +239,6 @@ export function lowerRegion(
     let insnPc = ir.pc;
     let insnSize = 0;
     let insnIndex = 0;
-    /** Whether the op at `opIndex` is its instruction's last effect. */
-    const lastEffect = (opIndex: number): boolean => {
-      for (let j = opIndex + 1; j < ir.ops.length; j++) {
-        const next = ir.ops[j]!.op;
-        if (next === 'insn') return true;
-        if (next === 'setreg' || next === 'setstate' || next === 'store' || next === 'call') return false;
-      }
-      return true;
-    };
     const checkAligned = (aligned: boolean): void => {
       if (aligned) out.push(m.if(m.i32.and(get(ADDR), c(3)), raise('SIGBUS', insnPc, n)));
     };
@@ -296,7 +303,7 @@ export function lowerRegion(
           // it discards translated code it sets the stop flag, and the trace
           // leaves at its next loop header (a RISC-V hart may run stale code
           // until fence.i, which always leaves the trace).
-          if (lastEffect(opIndex)) {
+          if (isLastEffect(ir.ops, opIndex)) {
             const retired = m.i32.sub(get(ICOUNT), c(n - insnIndex - 1));
             out.push(m.if(m.i32.ne(flags, c(PERM.WRITE)), m.block(null, [
               ...storeWritten(),
@@ -368,8 +375,9 @@ export function lowerRegion(
     const VALUE = E2;
     const entryOf = (): binaryen.ExpressionRef => m.i32.and(get(VALUE), c((1 << TRACE_ENTRY_BITS) - 1));
     const tableSlot = m.i32.or(m.i32.shl(m.i32.shr_u(get(VALUE), c(TRACE_ENTRY_BITS)), c(1)), m.i32.ne(entryOf(), c(0)));
+    const withinBudget = m.i32.lt_s(get(ICOUNT), get(FUEL));
     const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
-      m.i32.and(m.i32.lt_s(get(ICOUNT), get(FUEL)), m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))));
+      setsStop ? m.i32.and(withinBudget, m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))) : withinBudget);
     const epilogue = relooper.addBlock(m.block(null, [
       ...storeWritten(),
       ...bumpInstructions(get(ICOUNT)),
@@ -411,7 +419,8 @@ export function lowerRegion(
     const blocks = irs.map((ir, i) => {
       if (!headers.has(i)) return bodies[i]!;
       const check = relooper.addBlock(m.nop());
-      const stop = m.i32.or(m.i32.ge_s(get(ICOUNT), get(FUEL)), load32(m, STATE.STOP * 4, 4, c(0)));
+      const outOfBudget = m.i32.ge_s(get(ICOUNT), get(FUEL));
+      const stop = setsStop ? m.i32.or(outOfBudget, load32(m, STATE.STOP * 4, 4, c(0))) : outOfBudget;
       relooper.addBranch(check, resume(), stop, m.block(null, [storePc(c(ir.pc)), ...bump('budget')]));
       relooper.addBranch(check, bodies[i]!, 0, 0);
       return check;

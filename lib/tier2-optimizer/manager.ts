@@ -18,6 +18,7 @@ import { traceImports } from './runtime-imports.js';
 import type { CompileResult, CompileTask } from './task.js';
 import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
+import { traceTrampoline } from './trace-trampoline.js';
 import { counterReader, profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
 
 interface Request {
@@ -85,6 +86,7 @@ export class Tier2Manager implements Tier2Engine {
   ) {
     const d = this.dispatcher;
     d.hotThreshold = options.hotThreshold;
+    d.waitsForTier2 = options.waitForInstall;
     d.indirectProfileLimit = options.hotThreshold * 2;
     d.observer = this;
     d.onInvalidate = (first, end) => this.invalidate(first, end);
@@ -96,6 +98,13 @@ export class Tier2Manager implements Tier2Engine {
       () => d.codeEpoch,
     );
     this.auditor = options.audit ? new TraceAuditor(emu.space, d) : null;
+    // Audited traces run through the auditor's wrappers of run and enter.
+    d.enterTrace = this.auditor
+      ? (slot, fuel, retired, entry) => {
+          const trace = this.traces[slot >> 1]!;
+          return ((slot & 1) === 0 ? trace.run : trace.enter)(fuel, retired, entry);
+        }
+      : traceTrampoline(this.table);
   }
 
   private get dispatcher(): Dispatcher {
@@ -106,12 +115,8 @@ export class Tier2Manager implements Tier2Engine {
 
   onHot(block: TranslatedBlock): boolean {
     if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || block.trace) return false;
-    if (this.pendingMembers.has(block)) {
-      // Count again from zero: if the block keeps running in tier 1 once its
-      // region is installed (entered from elsewhere), it heads its own.
-      block.profile.count = 0;
-      return false;
-    }
+    // Inside a region being compiled: see settle().
+    if (this.pendingMembers.has(block)) return false;
     if (this.options.strategy === 'net') {
       if (this.recorder !== null) return false;
       this.recorder = new NetRecorder(block, this.options.maxBlocks);
@@ -223,8 +228,14 @@ export class Tier2Manager implements Tier2Engine {
     }
   }
 
+  /** The request is done. Its blocks that still run in tier 1 count again
+   *  from zero (so one entered from elsewhere heads its own region): while
+   *  the region compiled, they were hot already and ignored. */
   private settle(request: Request): void {
-    for (const b of request.members) this.pendingMembers.delete(b);
+    for (const b of request.members) {
+      this.pendingMembers.delete(b);
+      if (b.trace === null && b.profile.count >= this.options.hotThreshold) b.profile.count = 0;
+    }
   }
 
   private fail(request: Request, why: string): void {
@@ -236,7 +247,14 @@ export class Tier2Manager implements Tier2Engine {
   }
 
   private install(request: Request, result: CompileResult): void {
-    this.settle(request);
+    try {
+      this.installTrace(request, result);
+    } finally {
+      this.settle(request);
+    }
+  }
+
+  private installTrace(request: Request, result: CompileResult): void {
     if (result.status === 'stale' || !this.generations.isCurrent(request.snapshot)) {
       if (result.status === 'compiled') this.counts.compiled++;
       this.counts.staleDropped++;
