@@ -77,7 +77,7 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
         kind: 'compile', id: seed, name: `straight-${seed}`,
         blocks: [{ pc: block.pc, size: block.size, insnCount: block.insnCount, successors: [null], indirectTargets: [] }],
         code: [emu.space.bytes.slice(GUEST_BASE + block.pc, GUEST_BASE + block.pc + block.size)],
-        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false, profile,
+        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false, profile, memoryModel: emu.memoryModel,
         generations: generations.buffer, snapshot: generations.snapshot([]),
       };
       const result = compileTask(task);

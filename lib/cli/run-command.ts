@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { TraceProfile } from '../profile/trace-profile.js';
 import { Emulator, LIMIT_EXIT_CODE, type RunResult } from '../runtime/emulator.js';
 import { OptionError } from '../errors.js';
-import type { RunOptions } from '../runtime/options.js';
+import { MEMORY_MODELS, type MemoryModel, type RunOptions } from '../runtime/options.js';
 import { tier2Flags, tier2FromFlags, type Tier2Flags } from './tier2-flags.js';
 import { collect, parseCount, parseSeconds, parseSize } from './main.js';
 import { formatStats } from './stats-table.js';
@@ -23,6 +23,7 @@ interface RunFlags extends Tier2Flags {
   maxInsns?: number;
   timeout?: number;
   memoryLimit?: number;
+  memoryModel?: MemoryModel;
   maxOpenFiles?: number;
   profileOut?: string;
 }
@@ -83,6 +84,7 @@ export function addRunCommand(
     .option('--max-insns <N>', 'stop after about N guest instructions (exit 124)', parseCount)
     .option('--timeout <SECONDS>', 'stop after this much wall-clock time (exit 124)', parseSeconds)
     .option('--memory-limit <SIZE>', 'most memory the guest may map, e.g. 256M (default 1G)', parseSize)
+    .addOption(new Option('--memory-model <MODEL>', 'strict: every load checked (default); flat: loads inside the guest space unchecked, unmapped memory reads as zeros').choices(MEMORY_MODELS))
     .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount)
     .option('--profile-out <FILE>', 'write a JSON profile of every tier-2 trace (entries, exits, instructions) to FILE');
   tier2Flags(cmd);
@@ -110,6 +112,7 @@ export function addRunCommand(
       ...(flags.maxInsns !== undefined ? { maxInstructions: flags.maxInsns } : {}),
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
       ...(flags.memoryLimit !== undefined ? { memoryLimit: flags.memoryLimit } : {}),
+      ...(flags.memoryModel !== undefined ? { memoryModel: flags.memoryModel } : {}),
       ...(flags.maxOpenFiles !== undefined ? { maxOpenFiles: flags.maxOpenFiles } : {}),
     };
     const emulator = await Emulator.create(await readProgramFile(programBytes), options);

@@ -46,6 +46,11 @@ export class AddressSpace {
   onInvalidate: CodeInvalidator = () => {};
   onCodeWrite: CodeWriteHandler = () => {};
 
+  /** The flat memory model reads unmapped holes unchecked: they must read
+   *  as zeros, so pages are zeroed when unmapped rather than when mapped
+   *  again. */
+  zeroUnmapped = false;
+
   constructor(readonly limit: number) {
     if (limit > MAX_MEMORY_LIMIT) {
       throw new OptionError(`memoryLimit must be at most ${MAX_MEMORY_LIMIT / 1024}K (the guest's whole address space), got ${limit}`);
@@ -124,7 +129,12 @@ export class AddressSpace {
     for (let p = first; p < end; p++) {
       const e = this.pageTable[p]!;
       if (e & PERM.MAPPED) this.mappedBytes -= PAGE_SIZE;
-      this.pageTable[p] = e & PERM.DIRTY;
+      if (this.zeroUnmapped && (e & PERM.DIRTY)) {
+        this.bytes.fill(0, GUEST_BASE + p * PAGE_SIZE, GUEST_BASE + (p + 1) * PAGE_SIZE);
+        this.pageTable[p] = 0;
+      } else {
+        this.pageTable[p] = e & PERM.DIRTY;
+      }
     }
   }
 

@@ -15,7 +15,9 @@ import { createGuestAccess } from './guest-access.js';
 import { Kernel, type Termination } from './kernel.js';
 import { PAGE_SIZE, STATE, STACK_SIZE, STACK_TOP } from './layout.js';
 import { MemoryManager } from './memory-manager.js';
-import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, type GuestString, type RunOptions } from './options.js';
+import {
+  DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, MEMORY_MODELS, type GuestString, type MemoryModel, type RunOptions,
+} from './options.js';
 import { GuestFault, SI, SIGNALS, SIG_IGN, describeSignal, signalName, type SignalName } from './signals.js';
 import { readCounter } from './counters.js';
 import { FdTable } from './vfs/fd-table.js';
@@ -107,6 +109,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   readonly dispatcher: Dispatcher;
   readonly program: LoadedProgram;
   readonly tier2Options: Tier2Options;
+  /** How guest loads are checked (RunOptions.memoryModel). */
+  readonly memoryModel: MemoryModel;
   tier2: Tier2Engine | null = null;
   private readonly stdoutSink: BufferSink | null;
   private readonly stderrSink: BufferSink | null;
@@ -133,10 +137,15 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     if (!Array.isArray(ignoredList)) throw new OptionError('ignoredSignals must be a list of signal numbers or names');
     const ignored = (ignoredList as (number | SignalName)[]).map(ignorableSignal);
     this.tier2Options = resolveTier2Options(options.tier2);
+    this.memoryModel = options.memoryModel ?? 'strict';
+    if (!MEMORY_MODELS.includes(this.memoryModel)) {
+      throw new OptionError(`memoryModel must be one of ${MEMORY_MODELS.join(', ')}, got ${String(this.memoryModel)}`);
+    }
     const image = parseProgram(bytes, memoryLimit);
     const ns = new Namespace((options.mounts ?? []).map((m) => (typeof m === 'string' ? parseMountSpec(m) : m)));
 
     this.space = new AddressSpace(memoryLimit);
+    this.space.zeroUnmapped = this.memoryModel === 'flat';
     const argv0 = options.argv0 ?? programName;
     const env = environmentEntries(options.env);
     this.program = loadProgram(this.space, image, {
@@ -174,7 +183,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     state[2] = this.program.sp;
     state[STATE.RESERVATION] = RESERVATION_NONE;
     const translator = new Tier1Translator(
-      this.space, createGuestAccess(this.space),
+      this.space, createGuestAccess(this.space, this.memoryModel),
       (csr, k) => readCounter(csr, this.dispatcher.retired + k, this.kernel.startNs),
       {
         maxBlockInsns: positiveInt('maxBlockInsns', options.maxBlockInsns ?? DEFAULT_MAX_BLOCK_INSNS),

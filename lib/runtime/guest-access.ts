@@ -1,4 +1,5 @@
-import { GUEST_BASE, PAGE_MASK, PAGE_SHIFT, PERM } from './layout.js';
+import { GUEST_BASE, GUEST_SPACE_END, PAGE_MASK, PAGE_SHIFT, PERM } from './layout.js';
+import type { MemoryModel } from './options.js';
 import { GuestFault } from './signals.js';
 import type { AddressSpace } from './address-space.js';
 
@@ -27,7 +28,48 @@ const W = PERM.WRITE;
 const WC = PERM.WRITE | PERM.CODE;
 const LAST = PAGE_MASK;
 
-export function createGuestAccess(space: AddressSpace): GuestAccess {
+export function createGuestAccess(space: AddressSpace, model: MemoryModel = 'strict'): GuestAccess {
+  const access = strictAccess(space);
+  return model === 'flat' ? { ...access, ...flatLoads(space) } : access;
+}
+
+/** The flat model's loads: one range check (the access ends inside the
+ *  guest space), no page table. */
+function flatLoads(space: AddressSpace): Pick<GuestAccess, 'ld8s' | 'ld8u' | 'ld16s' | 'ld16u' | 'ld32' | 'ld32a'> {
+  const dv = space.view;
+  const B = GUEST_BASE;
+  const outside = (a: number, size: number): boolean => a >>> 0 > GUEST_SPACE_END - size;
+  const fault = (a: number, pc: number): GuestFault => new GuestFault('SIGSEGV', pc, a >>> 0);
+  return {
+    ld8s(a, pc) {
+      if (outside(a, 1)) throw fault(a, pc);
+      return dv.getInt8(a + B);
+    },
+    ld8u(a, pc) {
+      if (outside(a, 1)) throw fault(a, pc);
+      return dv.getUint8(a + B);
+    },
+    ld16s(a, pc) {
+      if (outside(a, 2)) throw fault(a, pc);
+      return dv.getInt16(a + B, true);
+    },
+    ld16u(a, pc) {
+      if (outside(a, 2)) throw fault(a, pc);
+      return dv.getUint16(a + B, true);
+    },
+    ld32(a, pc) {
+      if (outside(a, 4)) throw fault(a, pc);
+      return dv.getInt32(a + B, true);
+    },
+    ld32a(a, pc) {
+      if ((a & 3) !== 0) throw new GuestFault('SIGBUS', pc, a >>> 0);
+      if (outside(a, 4)) throw fault(a, pc);
+      return dv.getInt32(a + B, true);
+    },
+  };
+}
+
+function strictAccess(space: AddressSpace): GuestAccess {
   const P = space.pageTable;
   const dv = space.view;
   const B = GUEST_BASE;

@@ -35,6 +35,15 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Most bytes the guest may map (ELF, stack, brk, mmap); default 1 GiB. */
   readonly memoryLimit?: number;
+  /** 'strict' (the default): every guest load is checked against the page
+   *  table, as Linux would fault it. 'flat': loads anywhere inside the
+   *  guest address space (below 0x40800000) are not checked, so an unmapped
+   *  hole or a PROT_NONE page reads as its bytes (zeros for a hole) instead
+   *  of SIGSEGV, as in libriscv's flat arena; stores stay checked (read-only
+   *  segments and translated code are still protected), and an access
+   *  beyond the guest space is still SIGSEGV. Faster; results differ only
+   *  for programs that read memory they did not map. */
+  readonly memoryModel?: MemoryModel;
   /** Most file descriptors the guest may hold open (default 256). */
   readonly maxOpenFiles?: number;
   /** Signals the guest starts with as SIG_IGN, as after an exec from a
@@ -56,6 +65,9 @@ export interface RunOptions {
   /** Emit a 'progress' event about this often (milliseconds) while running. */
   readonly progressIntervalMs?: number;
 }
+
+export type MemoryModel = 'strict' | 'flat';
+export const MEMORY_MODELS: readonly MemoryModel[] = ['strict', 'flat'];
 
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
 export const DEFAULT_MAX_OPEN_FILES = 256;

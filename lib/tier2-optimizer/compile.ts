@@ -73,7 +73,7 @@ export function compileTask(task: CompileTask): CompileResult {
   let stage = 'lowering';
   try {
     declareImports(m);
-    const exits = lowerRegion(m, irs, task.blocks, task.id, { profile: task.profile });
+    const exits = lowerRegion(m, irs, task.blocks, task.id, { profile: task.profile, flatLoads: task.memoryModel === 'flat' });
     stage = 'validation';
     if (!m.validate()) throw new Error('binaryen rejected the lowered module');
     stage = 'optimization';

@@ -2,7 +2,7 @@ import binaryen from 'binaryen';
 import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { BinaryOp, Condition, IRBlock, Op, Value } from '../ir/types.js';
 import {
-  GUEST_BASE, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE, TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET,
+  GUEST_BASE, GUEST_SPACE_END, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE, TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET,
   TRACE_ENTRY_BITS,
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
@@ -113,6 +113,9 @@ export interface LowerOptions {
   /** Count entries, exits by kind and instructions (trace-abi's
    *  PROFILE_COUNTERS); nothing of it is emitted without. */
   readonly profile?: boolean;
+  /** The flat memory model: loads check only that they end inside the
+   *  guest space, not the page table. */
+  readonly flatLoads?: boolean;
 }
 
 export function lowerRegion(
@@ -152,6 +155,7 @@ export function lowerRegion(
   /** Profiling: the instructions retired before this function started. */
   const ENTRY_ICOUNT = TEMP0 + maxTemps;
   const profiling = options.profile === true;
+  const flatLoads = options.flatLoads === true;
 
   const get = (i: number): binaryen.ExpressionRef => m.local.get(i, i32);
   const set = (i: number, e: binaryen.ExpressionRef): binaryen.ExpressionRef => m.local.set(i, e);
@@ -273,9 +277,13 @@ export function lowerRegion(
         case 'load': {
           out.push(set(ADDR, val(op.addr)));
           checkAligned(op.aligned);
-          const readable = op.size === 1 ? pageEntry(get(ADDR))
-            : m.i32.and(pageEntry(get(ADDR)), pageEntry(m.i32.add(get(ADDR), c(op.size - 1))));
-          out.push(m.if(m.i32.eqz(m.i32.and(readable, c(PERM.READ))), raise('SIGSEGV', insnPc, n)));
+          if (flatLoads) {
+            out.push(m.if(m.i32.gt_u(get(ADDR), c(GUEST_SPACE_END - op.size)), raise('SIGSEGV', insnPc, n)));
+          } else {
+            const readable = op.size === 1 ? pageEntry(get(ADDR))
+              : m.i32.and(pageEntry(get(ADDR)), pageEntry(m.i32.add(get(ADDR), c(op.size - 1))));
+            out.push(m.if(m.i32.eqz(m.i32.and(readable, c(PERM.READ))), raise('SIGSEGV', insnPc, n)));
+          }
           const load = op.size === 4 ? load32(m, GUEST_BASE, 1, get(ADDR))
             : op.size === 2 ? (op.signed ? m.i32.load16_s : m.i32.load16_u)(GUEST_BASE, 1, get(ADDR))
             : (op.signed ? m.i32.load8_s : m.i32.load8_u)(GUEST_BASE, 1, get(ADDR));

@@ -167,7 +167,7 @@ export class Tier2Manager implements Tier2Engine {
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
-      dump: this.options.dump !== null, profile: this.options.profile, generations: this.generations.buffer, snapshot,
+      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, generations: this.generations.buffer, snapshot,
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };

@@ -1,3 +1,4 @@
+import type { MemoryModel } from '../runtime/options.js';
 import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { GenerationSnapshot } from '../traces/code-generations.js';
 import type { RegionBlock } from '../traces/region.js';
@@ -23,6 +24,9 @@ export interface CompileTask {
   readonly dump: boolean;
   /** Emit the profile counters (LowerOptions.profile). */
   readonly profile: boolean;
+  /** The emulator's memory model (RunOptions.memoryModel): flat loads are
+   *  range-checked only. */
+  readonly memoryModel: MemoryModel;
   readonly generations: SharedArrayBuffer;
   readonly snapshot: GenerationSnapshot;
   /** The worker stamps its start time here (see TaskDeadline). */
