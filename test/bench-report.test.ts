@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { XMLValidator } from 'fast-xml-parser';
+import { FLAT_VARIANT, runBench } from '../lib/bench/harness.js';
+import { selectKernels } from '../lib/bench/kernels.js';
 import type { BenchReport } from '../lib/bench/report.js';
+import { geomean } from '../lib/bench/stats.js';
 import { qemuPath } from './helpers/guest.js';
 import { hyemu } from './helpers/cli.js';
 
@@ -45,19 +48,30 @@ t.test('the Markdown table has the expected columns and rows', async (t) => {
   const rows = firstTable(md);
   const header = rows[0]!;
   const expected = [
-    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid ms', ...(qemu ? ['qemu ms'] : []), 'native ms',
-    'tier 1 MIPS', 'hybrid MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
-    'hybrid speedup over tier 1', ...(qemu ? ['hybrid time ÷ qemu'] : []), 'hybrid time ÷ native',
+    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid (strict) ms', 'hybrid (flat) ms', ...(qemu ? ['qemu ms'] : []), 'native ms',
+    'tier 1 MIPS', 'hybrid (strict) MIPS', 'hybrid (flat) MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
+    'hybrid (strict) speedup over tier 1', 'hybrid (flat) speedup over tier 1',
+    ...(qemu ? ['hybrid (strict) time ÷ qemu', 'hybrid (flat) time ÷ qemu'] : []),
+    'hybrid (strict) time ÷ native', 'hybrid (flat) time ÷ native',
   ];
-  // The native column is there when a host compiler is.
-  t.same(header.filter((h) => h !== 'native ms' && h !== 'hybrid time ÷ native'),
-    expected.filter((h) => h !== 'native ms' && h !== 'hybrid time ÷ native'), 'columns');
+  // The native columns are there when a host compiler is.
+  const nativeColumn = (h: string): boolean => h === 'native ms' || h.endsWith('÷ native');
+  t.same(header.filter((h) => !nativeColumn(h)), expected.filter((h) => !nativeColumn(h)), 'columns');
   t.equal(rows.length, 2 + 2 + 1, 'header, alignment, two kernels and the geometric mean');
   t.same(rows.slice(2).map((r) => r[0]), ['crc16', 'sieve', '**geometric mean**'], 'rows');
   for (const r of rows) t.equal(r.length, header.length, `${r[0]}: one cell per column`);
   for (const r of rows.slice(2, 4)) {
     t.match(r[2], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${r[0]}: tier 1 time as median (min–max)`);
-    t.match(r[header.indexOf('hybrid speedup over tier 1')], /^[\d.,]+×$/, `${r[0]}: speedup`);
+    t.match(r[header.indexOf('hybrid (flat) ms')], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${r[0]}: flat time as median (min–max)`);
+    t.match(r[header.indexOf('hybrid (flat) MIPS')], /^[\d,.]+$/, `${r[0]}: flat MIPS`);
+    for (const h of header.filter((h) => /speedup over tier 1|÷/.test(h))) t.match(r[header.indexOf(h)], /^[\d.,]+×$/, `${r[0]}: ${h}`);
+  }
+  // The geometric-mean row fills exactly the ratio columns, strict and flat alike.
+  const mean = rows.at(-1)!;
+  for (const [i, h] of header.entries()) {
+    if (i === 0) continue;
+    if (/speedup over tier 1|÷/.test(h)) t.match(mean[i], /^\*\*[\d.,]+×\*\*$/, `geometric mean of ${h}`);
+    else t.equal(mean[i], '', `no geometric mean of ${h}`);
   }
   t.ok(run.stdout.startsWith(`| ${header.join(' | ')} |`), 'stdout starts with the same table');
   const sweep = md.slice(md.indexOf('## Sweep: hotThreshold'));
@@ -68,6 +82,10 @@ t.test('the Markdown table has the expected columns and rows', async (t) => {
   t.match(md, /!\[Warm-up of crc16\]\(warmup\.svg\)/, 'links the warm-up chart');
   t.match(md, /!\[hotThreshold sweep\]\(sweep-hotThreshold\.svg\)/, 'links the sweep chart');
   t.match(md, /one tier-2 compiler pool of \d+ worker thread\(s\), started and warmed before the first run/, 'says the pool is warm');
+  t.match(md, /\*\*hybrid \(flat\)\*\* is the same with `memoryModel: 'flat'`, on the same warm pool/, 'says what the flat mode is');
+  t.match(md, /- Memory models: strict, the default and the model hyemu guarantees to match Linux: .*; flat .*loads inside the guest address space are not checked .*stores still are\./,
+    'says what each memory model checks');
+  t.notMatch(md, /No hybrid \(flat\) column/, 'the flat column is not reported missing');
 });
 
 t.test('report.json has the expected fields', async (t) => {
@@ -85,12 +103,31 @@ t.test('report.json has the expected fields', async (t) => {
       t.ok(mode.mips! > 0, `${k.name}: MIPS`);
     }
     t.ok(Math.abs(k.speedupOverTier1 - k.tier1.medianMs / k.hybrid.medianMs) < 1e-9, `${k.name}: speedup = tier 1 ÷ hybrid`);
+    const flat = k.hybridFlat!;
+    t.equal(flat.samplesMs.length, 1, `${k.name}: one flat sample`);
+    t.equal(flat.medianMs, flat.samplesMs[0]);
+    t.ok(Math.abs(flat.mips! - k.instructions / flat.medianMs / 1000) < 1e-9, `${k.name}: flat MIPS from the same instruction count`);
+    t.ok(Math.abs(k.flatSpeedupOverTier1! - k.tier1.medianMs / flat.medianMs) < 1e-9, `${k.name}: flat speedup = tier 1 ÷ flat`);
+    if (qemu) t.ok(Math.abs(k.flatToQemu! - flat.medianMs / k.qemu!.medianMs) < 1e-9, `${k.name}: flat ÷ qemu`);
+    else t.equal(k.flatToQemu, null, `${k.name}: no flat ÷ qemu`);
+    if (k.native) t.ok(Math.abs(k.flatToNative! - flat.medianMs / k.native.medianMs) < 1e-9, `${k.name}: flat ÷ native`);
+    else t.equal(k.flatToNative, null, `${k.name}: no flat ÷ native`);
     t.ok(k.hybrid.tier2Share >= 0 && k.hybrid.tier2Share <= 1, `${k.name}: tier-2 share`);
     if (qemu) t.ok(k.qemu!.medianMs > 0 && k.hybridToQemu! > 0, `${k.name}: qemu time and ratio`);
     else t.equal(k.qemu, null, `${k.name}: no qemu`);
     t.equal(k.native === null, r.columns.native.skipped !== null, `${k.name}: native present iff its column is`);
   }
   t.equal(r.columns.qemu.skipped === null, qemu, 'qemu column iff qemu-riscv32 is installed');
+  t.same(r.columns.flat, { skipped: null }, 'flat column on by default');
+  const near = (a: number | null, b: number | null, what: string): void => {
+    t.ok(a !== null && b !== null && Math.abs(a - b) < 1e-9, `${what}: ${a} = ${b}`);
+  };
+  near(r.geomean.speedupOverTier1, geomean(r.kernels.map((k) => k.speedupOverTier1)), 'geometric mean of the strict speedup');
+  near(r.geomean.flatSpeedupOverTier1, geomean(r.kernels.map((k) => k.flatSpeedupOverTier1!)), 'geometric mean of the flat speedup');
+  if (qemu) near(r.geomean.flatToQemu, geomean(r.kernels.map((k) => k.flatToQemu!)), 'geometric mean of flat ÷ qemu');
+  else t.equal(r.geomean.flatToQemu, null, 'no geometric mean of flat ÷ qemu');
+  if (r.columns.native.skipped === null) near(r.geomean.flatToNative, geomean(r.kernels.map((k) => k.flatToNative!)), 'geometric mean of flat ÷ native');
+  t.match(r.method.memoryModels, /^strict, the default .*flat \(RunOptions\.memoryModel 'flat'\): loads .* not checked .*stores still are$/);
   t.equal(r.sweeps.length, 1);
   t.same(r.sweeps[0]!.values, ['2', '50']);
   t.equal(r.sweeps[0]!.baseline, '50');
@@ -99,20 +136,59 @@ t.test('report.json has the expected fields', async (t) => {
   t.ok(r.warmup!.tier1.samples.length > 0 && r.warmup!.hybrid.samples.length > 0, 'warm-up samples for both modes');
 });
 
-svgTest('speedup.svg', ['kernel: crc16;', 'kernel: sieve;', 'kernel: geometric mean;', 'mode: hybrid', ...(qemu ? ['mode: qemu-riscv32'] : [])]);
+svgTest('speedup.svg', [
+  'kernel: crc16;', 'kernel: sieve;', 'kernel: geometric mean;', 'mode: hybrid (strict)', 'mode: hybrid (flat)', ...(qemu ? ['mode: qemu-riscv32'] : []),
+]);
 svgTest('warmup.svg', ['Warm-up of crc16', 'mode: tier 1', 'mode: hybrid']);
 svgTest('sweep-hotThreshold.svg', ['Sweep of hotThreshold', 'kernel: crc16"', 'kernel: sieve"', 'hotThreshold: 2;', 'hotThreshold: 50;']);
 
-t.test('without qemu and native the table leaves those columns out', async (t) => {
+t.test('without qemu, native and flat the table leaves those columns out', async (t) => {
   const dir = path.join(out, 'plain');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--out', dir]);
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
-  const header = firstTable(fs.readFileSync(path.join(dir, 'report.md'), 'utf8'))[0]!;
-  t.same(header, ['kernel', 'guest instructions', 'tier 1 ms', 'hybrid ms', 'tier 1 MIPS', 'hybrid MIPS', 'in tier 2', 'hybrid speedup over tier 1']);
+  const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+  const rows = firstTable(md);
+  t.same(rows[0], [
+    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid (strict) ms', 'tier 1 MIPS', 'hybrid (strict) MIPS', 'in tier 2', 'hybrid (strict) speedup over tier 1',
+  ]);
+  t.same(rows.at(-1)!.slice(1, -1), ['', '', '', '', '', ''], 'geometric mean of the speedup only');
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
   t.equal(json.columns.qemu.skipped, 'turned off (--no-qemu)');
   t.equal(json.columns.native.skipped, 'turned off (--no-native)');
+  t.equal(json.columns.flat.skipped, 'turned off (--no-flat)');
+  const k = json.kernels[0]!;
+  t.same([k.hybridFlat, k.flatSpeedupOverTier1, k.flatToQemu, k.flatToNative], [null, null, null, null], 'no flat figures');
+  t.same([json.geomean.flatSpeedupOverTier1, json.geomean.flatToQemu, json.geomean.flatToNative], [null, null, null], 'no flat geometric means');
+  t.ok(json.geomean.speedupOverTier1! > 0, 'the strict geometric mean is still there');
+  t.match(md, /- No hybrid \(flat\) column: turned off \(--no-flat\)\./, 'the report says why');
+  t.notMatch(md, /hybrid \(flat\) the same with the flat one/, 'the intro does not mention the flat column');
   t.match(r.stderr, /no qemu-riscv32 column: turned off \(--no-qemu\)/, 'says why on stderr');
+  t.match(r.stderr, /no hybrid \(flat\) column: turned off \(--no-flat\)/, 'says why the flat column is missing on stderr');
+  t.notOk(fs.readFileSync(path.join(dir, 'speedup.svg'), 'utf8').includes('mode: hybrid (flat)'), 'no flat bars in the chart');
+});
+
+t.test('the flat hybrid mode is interleaved and rotated with the others, on hybrid\'s settings', async (t) => {
+  const whats: string[] = [];
+  const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
+  const results = await runBench({
+    kernels, repeat: 3, tier2: { hotThreshold: 2, waitForInstall: true }, sweeps: [], qemu: false, native: false, flat: true, warmupKernel: null,
+    onRun: (_done, _total, what) => whats.push(what),
+  });
+  const timed = whats.filter((w) => / \(run \d of 3\)$/.test(w)).map((w) => w.replace(/^crc16: /, ''));
+  t.same(timed, [
+    'tier 1 (run 1 of 3)', 'hybrid (run 1 of 3)', 'hybrid, flat (run 1 of 3)',
+    'hybrid (run 2 of 3)', 'hybrid, flat (run 2 of 3)', 'tier 1 (run 2 of 3)',
+    'hybrid, flat (run 3 of 3)', 'tier 1 (run 3 of 3)', 'hybrid (run 3 of 3)',
+  ], 'each repetition runs every mode once, the order rotating');
+  const runs = results.runs.get('crc16')!;
+  const flat = runs.get(FLAT_VARIANT)!;
+  t.equal(flat.length, 3, 'three flat runs');
+  for (const m of flat) {
+    t.equal(m.instructions, runs.get('hybrid')![0]!.instructions, 'the same guest instructions as strict');
+    // Only hybrid's settings (an early threshold, waiting for installs) make so short a run install traces.
+    t.ok(m.tier2 !== null && m.tier2.installed > 0, `tier 2 on with hybrid's settings (${m.tier2?.installed} traces installed)`);
+  }
+  t.same(results.flat, { skipped: null });
 });
 
 t.test('without qemu-riscv32 and cc installed, the bench runs and says why their columns are missing', async (t) => {
@@ -129,6 +205,9 @@ t.test('without qemu-riscv32 and cc installed, the bench runs and says why their
   t.equal(json.columns.native.skipped, 'no host C compiler (cc)');
   t.equal(json.kernels[0]!.qemu, null);
   t.equal(json.kernels[0]!.native, null);
+  t.ok(json.kernels[0]!.hybridFlat !== null, 'the flat column needs no tools');
+  t.same([json.kernels[0]!.flatToQemu, json.kernels[0]!.flatToNative, json.geomean.flatToQemu, json.geomean.flatToNative], [null, null, null, null],
+    'no flat ratios to the missing columns');
   t.match(fs.readFileSync(path.join(dir, 'report.md'), 'utf8'), /- No qemu-riscv32 column: qemu-riscv32 is not installed\./);
 });
 

@@ -16,6 +16,8 @@ export interface BenchConfig {
   /** Whether to try the qemu-riscv32 and native columns. */
   readonly qemu: boolean;
   readonly native: boolean;
+  /** Whether to measure hybrid with the flat memory model too. */
+  readonly flat: boolean;
   /** The kernel whose warm-up is charted (null: none). */
   readonly warmupKernel: string | null;
   /** Progress-sample interval of the warm-up runs. */
@@ -40,6 +42,8 @@ export interface BenchResults {
   readonly workers: number;
   readonly qemu: Column;
   readonly native: Column;
+  /** The flat-memory hybrid mode: skipped says why it was not run. */
+  readonly flat: { readonly skipped: string | null };
   /** Kernel name -> variant id -> its measurements, in run order. */
   readonly runs: ReadonlyMap<string, ReadonlyMap<string, readonly Measurement[]>>;
   readonly warmup: { readonly kernel: string; readonly intervalMs: number; readonly tier1: Timeline; readonly hybrid: Timeline } | null;
@@ -48,7 +52,10 @@ export interface BenchResults {
 /** The id of a sweep point's variant (the key in BenchResults.runs). */
 export const sweepVariant = (sweep: Sweep, label: string): string => `sweep:${sweep.tunable}=${label}`;
 
-/** A way to run a kernel: one of the four modes (tier1, hybrid, qemu, native), or hybrid at a sweep point. */
+/** The id of the hybrid mode with `memoryModel: 'flat'`. */
+export const FLAT_VARIANT = 'hybrid-flat';
+
+/** A way to run a kernel: one of the five modes (tier1, hybrid, hybrid-flat, qemu, native), or hybrid at a sweep point. */
 interface Variant {
   readonly id: string;
   readonly label: string;
@@ -105,21 +112,22 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     // timed with the others: counting costs a little): region crossings.
     for (const k of config.kernels) {
       config.onRun?.(done++, total, `${k.name}: hybrid with trace profiling`);
-      const m = await runHyemu(k, 'hybrid, profiled', hybrid({ profile: true }));
+      const m = await runHyemu(k, 'hybrid, profiled', { tier2: hybrid({ profile: true }) });
       runs.get(k.name)!.set(PROFILED_VARIANT, [m]);
     }
     let warmup: BenchResults['warmup'] = null;
     if (warmupKernel) {
       const intervalMs = config.warmupIntervalMs ?? 10;
       config.onRun?.(done++, total, `${warmupKernel.name}: warm-up of tier 1`);
-      const tier1 = (await runHyemu(warmupKernel, 'tier 1', false, intervalMs)).timeline!;
+      const tier1 = (await runHyemu(warmupKernel, 'tier 1', { tier2: false, timelineMs: intervalMs })).timeline!;
       config.onRun?.(done++, total, `${warmupKernel.name}: warm-up of hybrid`);
-      const hyb = (await runHyemu(warmupKernel, 'hybrid', hybrid({}), intervalMs)).timeline!;
+      const hyb = (await runHyemu(warmupKernel, 'hybrid', { tier2: hybrid({}), timelineMs: intervalMs })).timeline!;
       warmup = { kernel: warmupKernel.name, intervalMs, tier1, hybrid: hyb };
     }
     config.onRun?.(done, total, 'done');
     return {
       startedAt, config, workers, qemu, runs, warmup,
+      flat: { skipped: config.flat ? null : 'turned off (--no-flat)' },
       loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       native: { version: native.compiler, skipped: native.skipped },
     };
@@ -144,9 +152,16 @@ function makeVariants(
 ): Variant[] {
   const all = (): boolean => true;
   const variants: Variant[] = [
-    { id: 'tier1', label: 'tier 1', applies: all, run: (k) => runHyemu(k, 'tier 1', false) },
-    { id: 'hybrid', label: 'hybrid', applies: all, run: (k) => runHyemu(k, 'hybrid', hybrid({})) },
+    { id: 'tier1', label: 'tier 1', applies: all, run: (k) => runHyemu(k, 'tier 1', { tier2: false }) },
+    { id: 'hybrid', label: 'hybrid', applies: all, run: (k) => runHyemu(k, 'hybrid', { tier2: hybrid({}) }) },
   ];
+  if (config.flat) {
+    // The same settings and warm pool as hybrid: the memory model is the only difference.
+    variants.push({
+      id: FLAT_VARIANT, label: 'hybrid, flat', applies: all,
+      run: (k) => runHyemu(k, 'hybrid, flat', { tier2: hybrid({}), memoryModel: 'flat' }),
+    });
+  }
   if (qemu.version) {
     variants.push({ id: 'qemu', label: 'qemu-riscv32', applies: all, run: (k) => runProcess(k, 'qemu-riscv32', ['qemu-riscv32', k.elf]) });
   }
@@ -159,7 +174,7 @@ function makeVariants(
   for (const sweep of config.sweeps) {
     for (const p of sweep.points) {
       const label = `hybrid, ${sweep.tunable}=${p.label}`;
-      variants.push({ id: sweepVariant(sweep, p.label), label, applies: all, run: (k) => runHyemu(k, label, hybrid(p.tier2)) });
+      variants.push({ id: sweepVariant(sweep, p.label), label, applies: all, run: (k) => runHyemu(k, label, { tier2: hybrid(p.tier2) }) });
     }
   }
   return variants;

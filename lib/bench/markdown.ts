@@ -1,4 +1,4 @@
-import type { BenchReport, ModeTimes, SweepResult } from './report.js';
+import type { BenchReport, KernelResult, ModeTimes, SweepResult } from './report.js';
 
 /** The chart files report.md links to (relative to it). */
 export interface ChartFiles {
@@ -21,28 +21,47 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
   return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-/** The main table: times (median and min–max), guest MIPS, and the ratios. */
+/** A column of the main table: whether it is shown, a kernel's cell, and its cell in the geometric-mean row. */
+interface ResultColumn {
+  readonly header: string;
+  readonly shown: boolean;
+  readonly cell: (k: KernelResult) => string;
+  readonly mean?: string;
+}
+
+/** The main table: times (median and min–max), guest MIPS, and the ratios; each strict hybrid column beside its flat one. */
 export function resultsTable(r: BenchReport): string {
   const qemu = r.columns.qemu.skipped === null;
   const native = r.columns.native.skipped === null;
-  const header = [
-    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid ms', ...(qemu ? ['qemu ms'] : []), ...(native ? ['native ms'] : []),
-    'tier 1 MIPS', 'hybrid MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
-    'hybrid speedup over tier 1', ...(qemu ? ['hybrid time ÷ qemu'] : []), ...(native ? ['hybrid time ÷ native'] : []),
+  const flat = r.columns.flat.skipped === null;
+  const g = r.geomean;
+  const mean = (x: number | null): string => `**${times(x)}**`;
+  const msOr = (t: ModeTimes | null): string => (t ? ms(t) : '–');
+  const columns: readonly ResultColumn[] = [
+    { header: 'kernel', shown: true, cell: (k) => k.name, mean: '**geometric mean**' },
+    { header: 'guest instructions', shown: true, cell: (k) => `${number(k.instructions / 1e6, 1)} M` },
+    { header: 'tier 1 ms', shown: true, cell: (k) => ms(k.tier1) },
+    { header: 'hybrid (strict) ms', shown: true, cell: (k) => ms(k.hybrid) },
+    { header: 'hybrid (flat) ms', shown: flat, cell: (k) => msOr(k.hybridFlat) },
+    { header: 'qemu ms', shown: qemu, cell: (k) => msOr(k.qemu) },
+    { header: 'native ms', shown: native, cell: (k) => msOr(k.native) },
+    { header: 'tier 1 MIPS', shown: true, cell: (k) => mips(k.tier1) },
+    { header: 'hybrid (strict) MIPS', shown: true, cell: (k) => mips(k.hybrid) },
+    { header: 'hybrid (flat) MIPS', shown: flat, cell: (k) => mips(k.hybridFlat) },
+    { header: 'qemu MIPS', shown: qemu, cell: (k) => mips(k.qemu) },
+    { header: 'in tier 2', shown: true, cell: (k) => `${number(k.hybrid.tier2Share * 100, 0)} %` },
+    { header: 'hybrid (strict) speedup over tier 1', shown: true, cell: (k) => times(k.speedupOverTier1), mean: mean(g.speedupOverTier1) },
+    { header: 'hybrid (flat) speedup over tier 1', shown: flat, cell: (k) => times(k.flatSpeedupOverTier1), mean: mean(g.flatSpeedupOverTier1) },
+    { header: 'hybrid (strict) time ÷ qemu', shown: qemu, cell: (k) => times(k.hybridToQemu), mean: mean(g.hybridToQemu) },
+    { header: 'hybrid (flat) time ÷ qemu', shown: qemu && flat, cell: (k) => times(k.flatToQemu), mean: mean(g.flatToQemu) },
+    { header: 'hybrid (strict) time ÷ native', shown: native, cell: (k) => times(k.hybridToNative), mean: mean(g.hybridToNative) },
+    { header: 'hybrid (flat) time ÷ native', shown: native && flat, cell: (k) => times(k.flatToNative), mean: mean(g.flatToNative) },
   ];
-  const rows = r.kernels.map((k) => [
-    k.name, `${number(k.instructions / 1e6, 1)} M`, ms(k.tier1), ms(k.hybrid),
-    ...(qemu ? [k.qemu ? ms(k.qemu) : '–'] : []), ...(native ? [k.native ? ms(k.native) : '–'] : []),
-    mips(k.tier1), mips(k.hybrid), ...(qemu ? [mips(k.qemu)] : []), `${number(k.hybrid.tier2Share * 100, 0)} %`,
-    times(k.speedupOverTier1), ...(qemu ? [times(k.hybridToQemu)] : []), ...(native ? [times(k.hybridToNative)] : []),
+  const shown = columns.filter((c) => c.shown);
+  return table(shown.map((c) => c.header), [
+    ...r.kernels.map((k) => shown.map((c) => c.cell(k))),
+    shown.map((c) => c.mean ?? ''),
   ]);
-  const blanks = (n: number): string[] => Array<string>(n).fill('');
-  rows.push([
-    '**geometric mean**', ...blanks(3 + (qemu ? 1 : 0) + (native ? 1 : 0) + 3 + (qemu ? 1 : 0)),
-    `**${times(r.geomean.speedupOverTier1)}**`, ...(qemu ? [`**${times(r.geomean.hybridToQemu)}**`] : []),
-    ...(native ? [`**${times(r.geomean.hybridToNative)}**`] : []),
-  ]);
-  return table(header, rows);
 }
 
 /** Region crossings: how often hybrid code enters a trace and how it
@@ -83,6 +102,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     `hyemu ${r.hyemu}, Node.js ${r.host.node}, ${r.host.cpu} (${r.host.cpus} threads), ${r.host.platform}/${r.host.arch}, ${r.date.slice(0, 10)}.`, '',
     `Times are milliseconds of guest run time: the median of ${r.method.repeat} run(s), with the min–max spread in brackets. `
       + 'MIPS is millions of guest (rv32) instructions per second at the median time; "in tier 2" is the share of them run as WebAssembly. '
+      + `Hybrid (strict) runs with the default memory model${r.columns.flat.skipped === null ? ', hybrid (flat) the same with the flat one (see below)' : ''}. `
       + 'The speedup is tier 1 time ÷ hybrid time (higher is better); the last columns divide the hybrid time by the other one (lower is better).', '',
     resultsTable(r), '',
     `![Speedup over tier 1 alone](${charts.speedup})`, '',
@@ -118,7 +138,9 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
   const settings = Object.entries(r.hybrid).map(([k, v]) => `${k} ${v}`).join(', ');
   out.push(
     '## How this was measured', '',
-    `- Modes: **tier 1** is the JavaScript template JIT alone (\`tier2: false\`); **hybrid** adds tier 2 (${settings}).`,
+    `- Modes: **tier 1** is the JavaScript template JIT alone (\`tier2: false\`); **hybrid (strict)** adds tier 2 (${settings}); `
+      + "**hybrid (flat)** is the same with `memoryModel: 'flat'`, on the same warm pool.",
+    `- Memory models: ${r.method.memoryModels}.`,
     `- ${r.method.pool[0]!.toUpperCase()}${r.method.pool.slice(1)}.`,
     `- Order: ${r.method.order}.`,
     `- Machine load (1-minute average): ${number(r.host.loadAverage.start, 2)} at the start, ${number(r.host.loadAverage.end, 2)} at the end, `
@@ -127,6 +149,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     `- qemu-riscv32: ${r.columns.qemu.version ?? 'not used'}; native: the same C sources built with \`cc -O2\` (${r.columns.native.version ?? 'not used'}).`,
     ...skipped('qemu-riscv32', r.columns.qemu),
     ...skipped('native', r.columns.native),
+    ...skipped('hybrid (flat)', r.columns.flat),
     '- Every run checks the exit code: a kernel exits non-zero when its own checks fail, and that fails the bench.',
     '- `report.json` holds every number here, with each run\'s time.', '',
   );

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options } from '../tier2-optimizer/options.js';
 import type { ProfileTotals } from '../profile/trace-profile.js';
-import { PROFILED_VARIANT, sweepVariant, type BenchResults } from './harness.js';
+import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, type BenchResults } from './harness.js';
 import { packageRoot } from './kernels.js';
 import type { Measurement, Timeline } from './runners.js';
 import { geomean, median, summarize } from './stats.js';
@@ -40,6 +40,12 @@ export interface KernelResult {
   /** Hybrid time ÷ qemu-riscv32 time, and ÷ native time (lower: hybrid is closer). */
   readonly hybridToQemu: number | null;
   readonly hybridToNative: number | null;
+  /** Hybrid with the flat memory model, same tier-2 settings and pool (null: not run, --no-flat). */
+  readonly hybridFlat: ModeTimes | null;
+  /** The same three ratios for the flat hybrid time. */
+  readonly flatSpeedupOverTier1: number | null;
+  readonly flatToQemu: number | null;
+  readonly flatToNative: number | null;
 }
 
 export interface SweepResult {
@@ -74,18 +80,24 @@ export interface BenchReport {
     readonly order: string;
     readonly timing: string;
     readonly pool: string;
+    /** What the strict and flat memory models check. */
+    readonly memoryModels: string;
   };
   /** The hybrid mode's tier-2 settings. */
   readonly hybrid: Record<string, number | string | boolean>;
   readonly columns: {
     readonly qemu: { readonly version: string | null; readonly skipped: string | null };
     readonly native: { readonly version: string | null; readonly skipped: string | null };
+    readonly flat: { readonly skipped: string | null };
   };
   readonly kernels: readonly KernelResult[];
   readonly geomean: {
     readonly speedupOverTier1: number | null;
     readonly hybridToQemu: number | null;
     readonly hybridToNative: number | null;
+    readonly flatSpeedupOverTier1: number | null;
+    readonly flatToQemu: number | null;
+    readonly flatToNative: number | null;
   };
   readonly sweeps: readonly SweepResult[];
   readonly warmup: {
@@ -106,6 +118,9 @@ function times(ms: readonly Measurement[], instructions: number | null): ModeTim
 
 const ratio = (a: number, b: ModeTimes | null): number | null => (b && b.medianMs > 0 ? a / b.medianMs : null);
 const nonNull = <T>(values: ReadonlyArray<T | null>): T[] => values.filter((v): v is T => v !== null);
+/** The geometric mean of a ratio over the kernels, or null unless every kernel has it. */
+const meanOfAll = (values: ReadonlyArray<number | null>): number | null =>
+  values.every((v) => v !== null) ? geomean(nonNull(values)) : null;
 
 /** The hybrid settings worth printing: every tunable and the strategy, not the hooks. */
 function hybridSettings(tier2: Partial<Tier2Options>, workers: number): Record<string, number | string | boolean> {
@@ -129,6 +144,7 @@ export function buildReport(r: BenchResults): BenchReport {
     const hybrid = times(hybridRuns, instructions);
     const qemu = runs.has('qemu') ? times(runs.get('qemu')!, instructions) : null;
     const native = runs.has('native') ? times(runs.get('native')!, null) : null;
+    const flat = runs.has(FLAT_VARIANT) ? times(runs.get(FLAT_VARIANT)!, instructions) : null;
     const firstInstalls = nonNull(hybridRuns.map((m) => m.tier2?.firstInstallMs ?? null));
     return {
       name: k.name, args: k.args, ...(k.description ? { description: k.description } : {}),
@@ -143,6 +159,10 @@ export function buildReport(r: BenchResults): BenchReport {
       speedupOverTier1: tier1.medianMs / hybrid.medianMs,
       hybridToQemu: ratio(hybrid.medianMs, qemu),
       hybridToNative: ratio(hybrid.medianMs, native),
+      hybridFlat: flat,
+      flatSpeedupOverTier1: flat ? ratio(tier1.medianMs, flat) : null,
+      flatToQemu: flat ? ratio(flat.medianMs, qemu) : null,
+      flatToNative: flat ? ratio(flat.medianMs, native) : null,
     };
   });
 
@@ -179,14 +199,19 @@ export function buildReport(r: BenchResults): BenchReport {
       timing: "hyemu modes: the emulator's own run time, from the start of the guest to its exit (RunStats.wallTimeMs); "
         + 'qemu-riscv32 and native: wall time of the process, from spawn to exit (includes process start-up)',
       pool: `hybrid runs share one tier-2 compiler pool of ${r.workers} worker thread(s), started and warmed before the first run and kept for the whole bench, as an embedder would`,
+      memoryModels: 'strict, the default and the model hyemu guarantees to match Linux: every guest load and store is checked against the page table; '
+        + "flat (RunOptions.memoryModel 'flat'): loads inside the guest address space are not checked (a hole reads as zeros), stores still are",
     },
     hybrid: hybridSettings(r.config.tier2, r.workers),
-    columns: { qemu: r.qemu, native: r.native },
+    columns: { qemu: r.qemu, native: r.native, flat: r.flat },
     kernels,
     geomean: {
       speedupOverTier1: geomean(kernels.map((k) => k.speedupOverTier1)),
-      hybridToQemu: kernels.every((k) => k.hybridToQemu !== null) ? geomean(nonNull(kernels.map((k) => k.hybridToQemu))) : null,
-      hybridToNative: kernels.every((k) => k.hybridToNative !== null) ? geomean(nonNull(kernels.map((k) => k.hybridToNative))) : null,
+      hybridToQemu: meanOfAll(kernels.map((k) => k.hybridToQemu)),
+      hybridToNative: meanOfAll(kernels.map((k) => k.hybridToNative)),
+      flatSpeedupOverTier1: meanOfAll(kernels.map((k) => k.flatSpeedupOverTier1)),
+      flatToQemu: meanOfAll(kernels.map((k) => k.flatToQemu)),
+      flatToNative: meanOfAll(kernels.map((k) => k.flatToNative)),
     },
     sweeps,
     warmup: r.warmup,

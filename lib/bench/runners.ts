@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Emulator } from '../runtime/emulator.js';
+import type { MemoryModel } from '../runtime/options.js';
 import type { Tier2Stats } from '../runtime/tier2-engine.js';
 import type { Tier2Options } from '../tier2-optimizer/options.js';
 import type { Kernel } from './kernels.js';
@@ -40,20 +41,30 @@ export class KernelCheckError extends Error {
 /** The last non-empty line of a kernel's output (its verdict). */
 const lastLine = (out: string): string => out.trim().split('\n').at(-1)?.trim() || 'no output';
 
-/**
- * Runs a kernel in hyemu; `tier2: false` is tier 1 alone. With `timelineMs`
- * it also samples the run's progress that often, for the warm-up chart.
- */
+/** What a hyemu mode sets of a run; the rest (arguments) comes from the kernel. */
+export interface HyemuMode {
+  /** false: tier 1 alone. */
+  readonly tier2: false | Partial<Tier2Options>;
+  /** RunOptions.memoryModel (default 'strict'). */
+  readonly memoryModel?: MemoryModel;
+  /** Also sample the run's progress this often, for the warm-up chart. */
+  readonly timelineMs?: number;
+}
+
+/** Runs a kernel in hyemu; `label` names the mode in a failure. */
 export async function runHyemu(
-  kernel: Kernel, mode: string, tier2: false | Partial<Tier2Options>, timelineMs?: number,
+  kernel: Kernel, label: string, mode: HyemuMode,
 ): Promise<Measurement & { readonly timeline?: Timeline }> {
+  const { tier2, memoryModel, timelineMs } = mode;
   const emulator = await Emulator.create(kernel.elf, {
-    args: kernel.args, tier2, ...(timelineMs !== undefined ? { progressIntervalMs: timelineMs } : {}),
+    args: kernel.args, tier2,
+    ...(memoryModel !== undefined ? { memoryModel } : {}),
+    ...(timelineMs !== undefined ? { progressIntervalMs: timelineMs } : {}),
   });
   const timeline = timelineMs !== undefined ? recordTimeline(emulator) : undefined;
   const result = await emulator.run();
-  if (result.status !== 'exited') throw KernelCheckError.stopped(kernel, mode, (result.message ?? result.status).replace(/^hyemu: /, ''));
-  if (result.exitCode !== 0) throw KernelCheckError.exited(kernel, mode, result.exitCode, result.stdout?.toString() ?? '');
+  if (result.status !== 'exited') throw KernelCheckError.stopped(kernel, label, (result.message ?? result.status).replace(/^hyemu: /, ''));
+  if (result.exitCode !== 0) throw KernelCheckError.exited(kernel, label, result.exitCode, result.stdout?.toString() ?? '');
   return {
     timeMs: result.stats.wallTimeMs, instructions: result.stats.instructions, tier2: result.stats.tier2,
     ...(timeline ? { timeline } : {}),

@@ -23,6 +23,7 @@ interface BenchFlags extends Tier2Flags {
   warmupKernel?: string;
   qemu: boolean;
   native: boolean;
+  flat: boolean;
   quiet?: boolean;
 }
 
@@ -40,11 +41,11 @@ function chooseKernels(elfs: readonly string[], flags: BenchFlags): Kernel[] {
   return kernels;
 }
 
-/** `hyemu bench [ELF...]`: tier 1 vs hybrid vs qemu-riscv32 vs native, with sweeps and a report folder. */
+/** `hyemu bench [ELF...]`: tier 1 vs hybrid (strict and flat memory) vs qemu-riscv32 vs native, with sweeps and a report folder. */
 export function addBenchCommand(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('bench')
-    .description('benchmark the bundled kernels (or your ELFs): tier 1 alone, hybrid, qemu-riscv32 and native; writes a report')
+    .description('benchmark the bundled kernels (or your ELFs): tier 1 alone, hybrid (strict and flat memory model), qemu-riscv32 and native; writes a report')
     .argument('[elf...]', 'rv32 ELF programs to benchmark instead of the bundled kernels')
     .option('--repeat <N>', 'runs of each kernel in each mode; medians are reported', parseCount, 3)
     .option('--out <DIR>', 'folder for report.md, report.json and the SVG charts', './bench-report')
@@ -54,6 +55,7 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     .option('--warmup-kernel <NAME>', 'the kernel whose warm-up is charted (default: the first)')
     .option('--no-qemu', 'leave out the qemu-riscv32 column')
     .option('--no-native', 'leave out the native (host cc -O2) column')
+    .option('--no-flat', 'leave out the hybrid (flat memory model) column')
     .option('--quiet', 'no progress bar or notes on stderr');
   tier2Flags(cmd);
   // Tier 1 alone is always one of the modes measured; the flag is only refused.
@@ -79,7 +81,7 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     let results;
     try {
       results = await runBench({
-        kernels, repeat: flags.repeat, tier2, sweeps, qemu: flags.qemu, native: flags.native, warmupKernel,
+        kernels, repeat: flags.repeat, tier2, sweeps, qemu: flags.qemu, native: flags.native, flat: flags.flat, warmupKernel,
         onRun: progress.update,
       });
     } catch (e) {
@@ -96,9 +98,10 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     process.stdout.write(`${resultsTable(report)}\n`);
     for (const s of report.sweeps) process.stdout.write(`\n${s.tunable}:\n${sweepTable(s)}\n`);
     if (!flags.quiet) {
-      const { qemu, native } = report.columns;
+      const { qemu, native, flat } = report.columns;
       if (qemu.skipped) process.stderr.write(`hyemu bench: no qemu-riscv32 column: ${qemu.skipped}\n`);
       if (native.skipped) process.stderr.write(`hyemu bench: no native column: ${native.skipped}\n`);
+      if (flat.skipped) process.stderr.write(`hyemu bench: no hybrid (flat) column: ${flat.skipped}\n`);
       process.stderr.write(`hyemu bench: wrote ${files.map((f) => path.basename(f)).join(', ')} to ${out}\n`);
     }
     setExit(0);
