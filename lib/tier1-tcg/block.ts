@@ -33,6 +33,8 @@ export class TranslatedBlock {
     readonly run: () => number,
     /** The generated source, kept for dumps. */
     readonly source: string,
+    /** The pc of each instruction: where tier 2 may split the block. */
+    readonly insnPcs: readonly number[],
   ) {
     this.next = exits.map(() => null);
     this.profile = new BlockProfile(exits.length, exits.some((e) => e.kind === 'indirect'));

@@ -69,7 +69,8 @@ export class Tier1Translator {
   translate(pc: number, maxInsns = this.options.maxBlockInsns): TranslatedBlock {
     const ir = this.buildIR(pc, maxInsns);
     const source = generateBlockSource(ir);
-    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), this.compile(source), source);
+    const insnPcs = ir.ops.flatMap((op) => (op.op === 'insn' ? [op.pc] : []));
+    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), this.compile(source), source, insnPcs);
     if (ir.size > 0) for (let p = block.firstPage; p <= block.lastPage; p++) this.space.markCode(p);
     this.translatedBlocks++;
     this.translatedInsns += ir.insnCount;

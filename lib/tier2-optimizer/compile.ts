@@ -45,12 +45,13 @@ function optimize(m: binaryen.Module, level: number, shrink: number): void {
   m.optimize();
 }
 
-/** Re-translates the task's blocks with the tier-1 front end; the result
- *  must be the blocks tier 1 saw, or the task is inconsistent. */
+/** Re-translates the task's blocks with the tier-1 front end (a block the
+ *  region cut short, with its own instruction count); the result must be
+ *  the blocks tier 1 saw, or the task is inconsistent. */
 export function translateTask(task: CompileTask): IRBlock[] {
   const code = taskCodeSource(task);
   return task.blocks.map((b) => {
-    const ir = translateBlock(code, b.pc, { maxInsns: task.maxBlockInsns });
+    const ir = translateBlock(code, b.pc, { maxInsns: b.cut ? b.insnCount : task.maxBlockInsns });
     assertValidBlock(ir);
     if (ir.size !== b.size || ir.insnCount !== b.insnCount) {
       throw new Error(`${task.name}: block 0x${b.pc.toString(16)} decodes to ${ir.size} bytes/${ir.insnCount} insns, tier 1 saw ${b.size}/${b.insnCount}`);
