@@ -62,6 +62,13 @@ againstQemu(sigs(['resethand'], 138), (t, o) => t.equal(o, 'first: [U]\nhandler 
 againstQemu(sigs(['altstack']), (t, o) => t.match(o, /^overflow: SIGSEGV=1 on the alternate stack=1 ss_flags=1$/m));
 againstQemu(sigs(['alarm']), (t, o) => t.equal(o, 'armed: 1\nalarm: fired=1 after spinning=1\ninterval: ticks>=7 1, disarmed 1\n'));
 againstQemu(sigs(['eintr']), (t, o) => t.equal(o, "read, no SA_RESTART: -4 (fired 1)\nread, SA_RESTART: 1 'x' (fired 2)\nsleep, SA_RESTART: -4, rem ok 1 (fired 3)\n"));
+againstQemu(sigs(['futex']), (t, o) => t.equal(o, [
+  'wait, value differs: -11', 'wait 20 ms: -110', 'wait_bitset, deadline passed: -110', 'wait_bitset, empty bitset: -22',
+  'wait, bad timeout: -22', 'wait, misaligned: -22', 'wait, unmapped: -14', 'wake: 0, wake_bitset: 0',
+  'cmp_requeue, value differs: -11; equal: 0', 'clock_realtime on wait: -38; unknown op: -38',
+  'wait forever, SIGALRM, no SA_RESTART: -4 (fired 1)', 'wait 200 ms, SIGALRM, SA_RESTART: -4 (fired 2)',
+  'wait forever, SA_RESTART, then a second SIGALRM without: -4 (fired 4)', '',
+].join('\n')));
 againstQemu(sigs(['regs']), (t, o) => t.equal(o, 'regs: handler saw s2=77; after: s2=0x1234 s1=42 a0=0\nregs: the handler\'s new pc ran, a0=0\n'));
 
 // Faults inside tier-2 traces (the compiles waited for, so the hot loops

@@ -143,7 +143,8 @@ export class Kernel {
       if (!def) return -E.ENOSYS;
       const r = this.guarded(name!, () => def.run(this, args));
       // A call a signal interrupted may restart (SA_RESTART).
-      return def.restartable && typeof r !== 'number' ? r.then((n) => this.signals.interrupted(n, pc, args[0]!)) : r;
+      const restartable = typeof def.restartable === 'function' ? def.restartable(args) : def.restartable === true;
+      return restartable && typeof r !== 'number' ? r.then((n) => this.signals.interrupted(n, pc, args[0]!)) : r;
     };
     if (!this.strace) return perform();
     const call = formatSyscall(this.space, name ?? `syscall_${nr}`, def?.args, args);

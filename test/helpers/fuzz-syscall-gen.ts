@@ -33,11 +33,11 @@ export const SC_OUT_SIZE = 0x2000;
 const SC_END = SC_OUT + SC_OUT_SIZE;
 const LOOP_COUNTER = 27; // s11
 
-/** The calls the fuzzer makes: every one hyemu knows but clock_nanosleep
- *  and rt_sigsuspend (they would only wait) and setitimer and
+/** The calls the fuzzer makes: every one hyemu knows but clock_nanosleep,
+ *  rt_sigsuspend and futex_time64 (they would only wait) and setitimer and
  *  timer_settime (their signals come at times the tiers need not agree
  *  on; unarmed timers are still created, read and deleted). */
-type FuzzedCall = Exclude<SyscallName, 'clock_nanosleep_time64' | 'rt_sigsuspend' | 'setitimer' | 'timer_settime64'>;
+type FuzzedCall = Exclude<SyscallName, 'clock_nanosleep_time64' | 'rt_sigsuspend' | 'futex_time64' | 'setitimer' | 'timer_settime64'>;
 
 type Kind = 'fd' | 'dirfd' | 'path' | 'in' | 'out' | 'len' | 'oflags' | 'mode' | 'int' | 'iov-in' | 'iov-out'
   | 'iovcnt' | 'addr' | 'prot' | 'mflags' | 'signal' | 'pid' | 'clock' | 'whence' | 'atflags' | 'sigact' | 'sigset'
@@ -226,7 +226,7 @@ export function syscallProgram(rng: Rng, calls: number, iterations: number): Sys
     let label: string;
     if (rng.chance(0.1)) {
       // An unimplemented or out-of-range number, with junk arguments.
-      do nr = rng.chance(0.8) ? rng.int(0, 500) : rng.u32() | 0; while ((nr >>> 0) === NR.clock_nanosleep_time64 || nr === NR.exit || nr === NR.exit_group);
+      do nr = rng.chance(0.8) ? rng.int(0, 500) : rng.u32() | 0; while ((nr >>> 0) === NR.clock_nanosleep_time64 || nr === NR.futex_time64 || nr === NR.exit || nr === NR.exit_group);
       args = Array.from({ length: 6 }, () => rng.u32() | 0);
       label = `syscall_${nr >>> 0}`;
     } else {

@@ -4,7 +4,7 @@ export const E = {
   EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14, EBUSY: 16, EEXIST: 17, EXDEV: 18, ENODEV: 19,
   ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENFILE: 23, EMFILE: 24, ENOTTY: 25, EFBIG: 27, ENOSPC: 28,
   ESPIPE: 29, EROFS: 30, EMLINK: 31, EPIPE: 32, ERANGE: 34, ENAMETOOLONG: 36, ENOSYS: 38,
-  ENOTEMPTY: 39, ELOOP: 40, EOVERFLOW: 75, ENOTSUP: 95,
+  ENOTEMPTY: 39, ELOOP: 40, EOVERFLOW: 75, ENOTSUP: 95, ETIMEDOUT: 110,
   /** Kernel-internal, never seen by the guest: a call a signal interrupted,
    *  which delivery turns into EINTR or re-executes (SA_RESTART). */
   ERESTARTSYS: 512,

@@ -13,7 +13,7 @@ export const NR = {
   getegid: 177, gettid: 178, sysinfo: 179, brk: 214, munmap: 215, mremap: 216, mmap2: 222,
   mprotect: 226, madvise: 233, rt_tgsigqueueinfo: 240, riscv_flush_icache: 259, prlimit64: 261, renameat2: 276, getrandom: 278, statx: 291,
   clock_gettime64: 403, clock_getres_time64: 406, clock_nanosleep_time64: 407,
-  timer_gettime64: 408, timer_settime64: 409,
+  timer_gettime64: 408, timer_settime64: 409, futex_time64: 422,
 } as const;
 
 export type SyscallName = keyof typeof NR;

@@ -1,5 +1,6 @@
 import { FILE_DATA_SYSCALLS } from './file-data.js';
 import { FILE_SYSCALLS } from './fs.js';
+import { FUTEX_SYSCALLS } from './futex.js';
 import { MEMORY_SYSCALLS } from './memory.js';
 import { PIPE_SYSCALLS } from './pipe.js';
 import { PROCESS_SYSCALLS } from './process.js';
@@ -18,4 +19,5 @@ export const SYSCALLS: SyscallGroup = {
   ...SIGNAL_SYSCALLS,
   ...TIME_SYSCALLS,
   ...TIMER_SYSCALLS,
+  ...FUTEX_SYSCALLS,
 };

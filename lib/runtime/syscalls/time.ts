@@ -24,14 +24,16 @@ const CLOCKS: ReadonlyMap<number, (k: Kernel) => bigint> = new Map([
   [9 /* BOOTTIME_ALARM */, monotonicNs], [11 /* TAI */, realtimeNs],
 ]);
 
-const clockNs = (k: Kernel, clock: number): bigint | null => CLOCKS.get(clock)?.(k) ?? null;
+export const clockNs = (k: Kernel, clock: number): bigint | null => CLOCKS.get(clock)?.(k) ?? null;
 
 /** struct __kernel_timespec: 64-bit seconds and nanoseconds. */
 function writeTimespec64(k: Kernel, addr: number, ns: bigint): boolean {
   return k.space.writeU64(addr, ns / 1_000_000_000n) && k.space.writeU64(addr + 8, ns % 1_000_000_000n);
 }
 
-function readTimespec64(k: Kernel, addr: number): bigint | null {
+/** A struct __kernel_timespec as nanoseconds: null when unreadable, -1
+ *  when invalid (negative, or nanoseconds out of range). */
+export function readTimespec64(k: Kernel, addr: number): bigint | null {
   const raw = k.space.readView(addr, 16);
   if (!raw) return null;
   const v = new DataView(raw.slice().buffer);

@@ -10,8 +10,9 @@ export interface SyscallDef {
   /** `a` holds a0..a5 as signed 32-bit integers. */
   readonly run: (k: Kernel, a: readonly number[]) => SyscallResult;
   /** A blocking call a signal's handler may restart (SA_RESTART); the
-   *  others (sleeps, sigsuspend) return EINTR, as on Linux. */
-  readonly restartable?: boolean;
+   *  others (sleeps, sigsuspend) return EINTR, as on Linux. A function
+   *  decides from the arguments (a futex wait with a timeout is not). */
+  readonly restartable?: boolean | ((a: readonly number[]) => boolean);
 }
 
 export type SyscallGroup = Readonly<Partial<Record<import('./numbers.js').SyscallName, SyscallDef>>>;

@@ -20,6 +20,8 @@
  *             RLIMIT_SIGPENDING (see signals.test.ts)
  *   eintr     a pipe read and a sleep interrupted: EINTR, or SA_RESTART
  *   stdin     the same for a read of stdin
+ *   futex     futex waits: value changed, timeouts, bad arguments, and a
+ *             wait interrupted by SIGALRM (EINTR, or restarted)
  *   regs      a handler changing saved registers and the saved pc
  *   hotregs   a hot loop that sets twelve registers to values known from
  *             the iteration, then loads (faulting every 16th time): the
@@ -275,6 +277,51 @@ static void mode_eintr(void)
 	int64_t req[2] = { 2, 0 }, rem[2] = { -1, -1 };
 	r = linux_syscall4(SYS_clock_nanosleep_, 1 /* MONOTONIC */, 0, (long)req, (long)rem);
 	printf("sleep, SA_RESTART: %ld, rem ok %d (fired %d)\n", r, rem[0] == 1 && rem[1] > 0, fired);
+}
+
+/* ---- futex ---- */
+#define SYS_futex_time64_ 422
+static long l_futex(volatile int *uaddr, int op, int val, const int64_t *ts, volatile int *uaddr2, int val3)
+{
+	return linux_syscall6(SYS_futex_time64_, (long)uaddr, op, val, (long)ts, (long)uaddr2, val3);
+}
+
+/* Restarts the wait it interrupts, and makes the next SIGALRM end it. */
+static void on_alarm_rearm(int sig)
+{
+	(void)sig;
+	fired++;
+	l_sigaction(L_SIGALRM, on_alarm, 0, 0, 0);
+	l_setitimer(20000, 0);
+}
+
+static void mode_futex(void)
+{
+	static volatile int word[2] = { 5, 0 };
+	const int64_t ms20[2] = { 0, 20000000 }, past[2] = { 1, 0 }, bad[2] = { 0, 2000000000 };
+	printf("wait, value differs: %ld\n", l_futex(word, 0 | 128, 4, 0, 0, 0));
+	printf("wait 20 ms: %ld\n", l_futex(word, 0 | 128, 5, ms20, 0, 0));
+	printf("wait_bitset, deadline passed: %ld\n", l_futex(word, 9 | 128, 5, past, 0, -1));
+	printf("wait_bitset, empty bitset: %ld\n", l_futex(word, 9, 5, 0, 0, 0));
+	printf("wait, bad timeout: %ld\n", l_futex(word, 0, 5, bad, 0, 0));
+	printf("wait, misaligned: %ld\n", l_futex((volatile int *)((char *)word + 1), 0, 5, ms20, 0, 0));
+	printf("wait, unmapped: %ld\n", l_futex((volatile int *)0x10, 0, 5, ms20, 0, 0));
+	printf("wake: %ld, wake_bitset: %ld\n", l_futex(word, 1 | 128, 1, 0, 0, 0), l_futex(word, 10, 1, 0, 0, -1));
+	printf("cmp_requeue, value differs: %ld; equal: %ld\n", l_futex(word, 4, 1, 0, word + 1, 4), l_futex(word, 4, 1, 0, word + 1, 5));
+	printf("clock_realtime on wait: %ld; unknown op: %ld\n", l_futex(word, 0 | 256, 5, ms20, 0, 0), l_futex(word, 99, 0, 0, 0, 0));
+	l_sigaction(L_SIGALRM, on_alarm, 0, 0, 0);
+	l_setitimer(20000, 0);
+	long r = l_futex(word, 0 | 128, 5, 0, 0, 0);
+	printf("wait forever, SIGALRM, no SA_RESTART: %ld (fired %d)\n", r, fired);
+	const int64_t ms200[2] = { 0, 200000000 };
+	l_sigaction(L_SIGALRM, on_alarm, L_SA_RESTART, 0, 0);
+	l_setitimer(20000, 0);
+	r = l_futex(word, 0 | 128, 5, ms200, 0, 0);
+	printf("wait 200 ms, SIGALRM, SA_RESTART: %ld (fired %d)\n", r, fired);
+	l_sigaction(L_SIGALRM, on_alarm_rearm, L_SA_RESTART, 0, 0);
+	l_setitimer(20000, 0);
+	r = l_futex(word, 0 | 128, 5, 0, 0, 0);
+	printf("wait forever, SA_RESTART, then a second SIGALRM without: %ld (fired %d)\n", r, fired);
 }
 
 /* A read of stdin (which gets "x" after ~400 ms, and stays open). */
@@ -838,6 +885,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "rtqueue")) mode_rtqueue();
 	else if (!strcmp(m, "eintr")) mode_eintr();
 	else if (!strcmp(m, "stdin")) mode_stdin();
+	else if (!strcmp(m, "futex")) mode_futex();
 	else if (!strcmp(m, "regs")) mode_regs();
 	else if (!strcmp(m, "hotregs")) mode_hotregs();
 	else if (!strcmp(m, "raise") && argc > 2) mode_raise(atoi(argv[2]));
