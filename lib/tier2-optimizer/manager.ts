@@ -32,6 +32,9 @@ interface Request {
   readonly task: CompileTask;
   readonly snapshot: GenerationSnapshot;
   readonly deadline: TaskDeadline;
+  /** Aborted when the emulator closes while the task still waits in the
+   *  pool's queue (see close()). */
+  readonly cancel: AbortController;
   submittedAt: number;
 }
 
@@ -64,9 +67,6 @@ export class Tier2Manager implements Tier2Engine {
   private readonly latencies: number[] = [];
   /** When the guest started running (the run loop sets it). */
   private startedAt = performance.now();
-  /** Aborts this emulator's compile tasks when it closes, so a pool shared
-   *  with later runs does not keep working for a finished one. */
-  private readonly closing = new AbortController();
   private nextId = 0;
   private settled: (() => void) | null = null;
   private closed = false;
@@ -171,7 +171,7 @@ export class Tier2Manager implements Tier2Engine {
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
-    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, deadline, submittedAt: 0 });
+    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, deadline, cancel: new AbortController(), submittedAt: 0 });
     this.submitWaiting();
   }
 
@@ -185,7 +185,7 @@ export class Tier2Manager implements Tier2Engine {
       const request = this.waiting.splice(best, 1)[0]!;
       request.submittedAt = performance.now();
       this.inFlight.add(request);
-      const signal = AbortSignal.any([request.deadline.start(), this.closing.signal]);
+      const signal = AbortSignal.any([request.deadline.start(), request.cancel.signal]);
       // Through a promise, so that a pool that throws (shut down) fails the
       // task instead of the dispatcher that asked for it.
       Promise.resolve().then(() => this.pool.compile(request.task, signal)).then(
@@ -380,7 +380,13 @@ export class Tier2Manager implements Tier2Engine {
     this.closed = true;
     this.waiting.length = 0;
     this.poll();
-    this.closing.abort();
+    // Queued tasks of this emulator are dropped, so that a pool shared with
+    // later runs does not work for a finished one. Running ones finish
+    // (their results are ignored; their time limit still holds): piscina
+    // aborts a running task by terminating its worker, and the replacement
+    // then loads binaryen again, which delayed the next run's first traces
+    // by half a second (seen as bimodal bench times).
+    for (const request of this.inFlight) if (!request.deadline.started) request.cancel.abort();
     if (this.ownsPool) await releasePool(this.pool as Tier2Pool);
   }
 }

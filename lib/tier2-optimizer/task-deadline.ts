@@ -21,6 +21,11 @@ export class TaskDeadline {
     return this.controller.signal;
   }
 
+  /** Whether a worker has picked the task up. */
+  get started(): boolean {
+    return Atomics.load(new BigInt64Array(this.startedAt), 0) !== 0n;
+  }
+
   /** Stops the timer once the task has settled. */
   clear(): void {
     clearTimeout(this.timer);
@@ -33,8 +38,8 @@ export class TaskDeadline {
   }
 
   private check(): void {
+    if (!this.started) return this.arm(this.limitMs); // still queued
     const started = Number(Atomics.load(new BigInt64Array(this.startedAt), 0));
-    if (started === 0) return this.arm(this.limitMs); // still queued
     const left = started + this.limitMs - wallClockMs();
     if (left > 0) return this.arm(left);
     this.controller.abort(new DOMException(`the compile ran past its ${this.limitMs} ms limit`, 'TimeoutError'));
