@@ -32,6 +32,7 @@ export function formatStats(s: RunStats): string {
       ['tier 2: dropped as stale', fmt(t.staleDropped)],
       ['tier 2: failed', fmt(t.failed)],
       ['tier 2: invalidated', fmt(t.invalidated)],
+      ['tier 2: heads backed off (code kept changing)', fmt(t.backedOff)],
       ['tier 2: compile ms (median)', fmt(t.compileMsMedian, 1)],
       ['tier 2: compile ms (p95)', fmt(t.compileMsP95, 1)],
       ['tier 2: first install (ms)', fmt(t.firstInstallMs, 1)],

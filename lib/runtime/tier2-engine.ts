@@ -9,6 +9,9 @@ export interface Tier2Stats {
   readonly staleDropped: number;
   readonly failed: number;
   readonly invalidated: number;
+  /** Heads tier 2 stopped compiling because their code kept changing
+   *  (traces invalidated or compiles gone stale, BACKOFF_AFTER times). */
+  readonly backedOff: number;
   readonly compileMsMedian: number | null;
   readonly compileMsP95: number | null;
   /** Milliseconds from the start of the run (Emulator.run) to the first install. */

@@ -21,6 +21,10 @@ import { TraceAuditor } from './audit.js';
 import { traceTrampoline } from './trace-trampoline.js';
 import { counterReader, profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
 
+/** Times a head's code may change under its trace or compile before tier 2
+ *  leaves it in tier 1. */
+export const BACKOFF_AFTER = 3;
+
 interface Request {
   readonly id: number;
   readonly name: string;
@@ -74,7 +78,12 @@ export class Tier2Manager implements Tier2Engine {
   private readonly auditor: TraceAuditor | null;
   /** Installed traces with profile counters (invalidated ones too). */
   private readonly profiled: Array<{ trace: InstalledTrace; counters: () => TraceCounters }> = [];
-  readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0 };
+  readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0, backedOff: 0 };
+  /** Per head: how often its code changed under a trace or a compile. */
+  private readonly rewrites = new Map<number, number>();
+  /** Heads whose code keeps changing (a JIT-like guest): compiling them
+   *  again only costs the worker's time, so they stay in tier 1. */
+  private readonly backedOff = new Set<number>();
   firstInstallMs: number | null = null;
   readonly errors: string[] = [];
 
@@ -114,7 +123,9 @@ export class Tier2Manager implements Tier2Engine {
   // --- DispatchObserver ---
 
   onHot(block: TranslatedBlock): boolean {
-    if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || block.trace) return false;
+    if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || this.backedOff.has(block.pc) || block.trace) {
+      return false;
+    }
     // Inside a region being compiled: see settle().
     if (this.pendingMembers.has(block)) return false;
     if (this.options.strategy === 'net') {
@@ -259,6 +270,7 @@ export class Tier2Manager implements Tier2Engine {
       if (result.status === 'compiled') this.counts.compiled++;
       this.counts.staleDropped++;
       this.claimed.delete(request.head);
+      this.codeChanged(request.head);
       return;
     }
     this.counts.compiled++;
@@ -340,12 +352,26 @@ export class Tier2Manager implements Tier2Engine {
       t.valid = false;
       this.counts.invalidated++;
       this.claimed.delete(t.headPc);
+      // A flush of everything (riscv_flush_icache) says nothing of this
+      // trace's own code.
+      if (end !== Infinity) this.codeChanged(t.headPc);
       for (const p of t.pages) this.tracesByPage.get(p)?.delete(t);
       for (const pc of t.entryPcs) {
         this.directory.remove(pc, t.id);
         const block = this.dispatcher.cache.get(pc);
         if (block && block.trace === t) block.trace = null;
       }
+    }
+  }
+
+  /** The code under a head's trace or compile changed: after
+   *  BACKOFF_AFTER times, the head is not compiled again. */
+  private codeChanged(head: number): void {
+    const n = (this.rewrites.get(head) ?? 0) + 1;
+    this.rewrites.set(head, n);
+    if (n === BACKOFF_AFTER) {
+      this.backedOff.add(head);
+      this.counts.backedOff++;
     }
   }
 
