@@ -162,6 +162,9 @@ export class Tier2Manager implements Tier2Engine {
 
   private request(headBlock: TranslatedBlock, region: Region): void {
     const head = headBlock.pc;
+    // The trace is entered at its head as entry 0: a region that starts
+    // elsewhere would run the wrong code there.
+    if (region.blocks[0]?.pc !== head) throw new Error(`region for 0x${head.toString(16)} starts elsewhere`);
     const cache = this.dispatcher.cache;
     const members = region.blocks.map((b) => cache.get(b.pc)).filter((b): b is TranslatedBlock => b !== undefined);
     for (const b of members) this.pendingMembers.add(b);

@@ -14,8 +14,12 @@ export class NetRecorder {
 
   constructor(readonly head: TranslatedBlock, private readonly maxBlocks: number) {}
 
-  /** Adds the next executed block; returns true when the trace is complete. */
+  /** Adds the next executed block; returns true when the trace is complete.
+   *  The path starts at the head: the dispatcher reports a hot head after
+   *  its slice, so blocks that run before the head comes round again are
+   *  not part of it. */
   record(block: TranslatedBlock, exit: number): boolean {
+    if (this.path.length === 0 && block !== this.head) return !this.head.valid;
     if (this.path.length > 0 && block === this.head) {
       this.closed = true;
       return true;
