@@ -69,6 +69,7 @@ againstQemu(sigs(['futex']), (t, o) => t.equal(o, [
   'wait forever, SIGALRM, no SA_RESTART: -4 (fired 1)', 'wait 200 ms, SIGALRM, SA_RESTART: -4 (fired 2)',
   'wait forever, SA_RESTART, then a second SIGALRM without: -4 (fired 4)', '',
 ].join('\n')));
+againstQemu(sigs(['handlerfault'], 139), (t, o) => t.equal(o, 'main: faulting\nhandler: faulting again\n'));
 againstQemu(sigs(['regs']), (t, o) => t.equal(o, 'regs: handler saw s2=77; after: s2=0x1234 s1=42 a0=0\nregs: the handler\'s new pc ran, a0=0\n'));
 
 // Faults inside tier-2 traces (the compiles waited for, so the hot loops

@@ -23,6 +23,8 @@
  *   futex     futex waits: value changed, timeouts, bad arguments, and a
  *             wait interrupted by SIGALRM (EINTR, or restarted)
  *   regs      a handler changing saved registers and the saved pc
+ *   handlerfault  a SIGSEGV handler that faults itself (SIGSEGV blocked
+ *             there): the process ends with SIGSEGV, as Linux forces it
  *   hotregs   a hot loop that sets twelve registers to values known from
  *             the iteration, then loads (faulting every 16th time): the
  *             handler checks every one of them in the saved context
@@ -461,6 +463,25 @@ static void mode_fuzz(uint32_t seed)
 	show("events");
 }
 
+/* ---- handlerfault ---- */
+static void say(const char *s);
+static volatile uintptr_t fault_addr = 0x10;
+static void on_segv_faulting(int sig)
+{
+	(void)sig;
+	say("handler: faulting again\n");
+	(void)*(volatile int *)fault_addr;
+	say("handler: survived\n");
+}
+
+static void mode_handlerfault(void)
+{
+	l_sigaction(L_SIGSEGV, on_segv_faulting, 0, 0, 0);
+	say("main: faulting\n");
+	(void)*(volatile int *)fault_addr;
+	say("main: survived\n");
+}
+
 /* ---- hotregs ---- */
 static volatile long hot_i;
 static int hot_faults, hot_bad;
@@ -888,6 +909,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "futex")) mode_futex();
 	else if (!strcmp(m, "regs")) mode_regs();
 	else if (!strcmp(m, "hotregs")) mode_hotregs();
+	else if (!strcmp(m, "handlerfault")) mode_handlerfault();
 	else if (!strcmp(m, "raise") && argc > 2) mode_raise(atoi(argv[2]));
 	else if (!strcmp(m, "blocked")) { l_sigprocmask(L_SIG_BLOCK, bit(L_SIGUSR1), 0); mode_raise(L_SIGUSR1);
 		printf("pending %llx\n", (unsigned long long)l_sigpending()); }
