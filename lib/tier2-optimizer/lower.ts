@@ -99,7 +99,7 @@ function load32(m: binaryen.Module, offset: number, align: number, ptr: binaryen
 }
 
 /** Whether the op at `index` is its instruction's last effect (a store
- *  that is can leave the trace through store_exit). */
+ *  that is may leave the trace through store_exit). */
 function isLastEffect(ops: readonly Op[], index: number): boolean {
   for (let j = index + 1; j < ops.length; j++) {
     const next = ops[j]!.op;
@@ -163,13 +163,16 @@ export function lowerRegion(
   const val = (v: Value): binaryen.ExpressionRef => (v.kind === 'const' ? c(v.value) : get(TEMP0 + v.id));
   const pageEntry = (addr: binaryen.ExpressionRef): binaryen.ExpressionRef =>
     m.i32.load8_u(PAGE_TABLE_OFFSET, 1, m.i32.shr_u(addr, c(PAGE_SHIFT)));
+  /** The instructions retired before the current block (of `blockInsns`,
+   *  which ICOUNT already counts): what a fault in it reports. */
+  const retiredBefore = (blockInsns: number): binaryen.ExpressionRef => m.i32.sub(get(ICOUNT), c(blockInsns));
   /** A fault at the instruction at `pc`: the helper writes back the
    *  registers this region writes (passed as arguments, which is smaller
    *  code than the stores at every site) and reports the instructions of
    *  the blocks before the faulting one, as tier 1 counts them. */
   const raise = (signal: keyof typeof SIGNALS, pc: number, blockInsns: number): binaryen.ExpressionRef =>
     m.return_call(EXIT_HELPERS.fault, [
-      c(SIGNALS[signal]), c(pc), get(ADDR), m.i32.sub(get(ICOUNT), c(blockInsns)), ...written.map((r) => get(REG0 + r)),
+      c(SIGNALS[signal]), c(pc), get(ADDR), retiredBefore(blockInsns), ...written.map((r) => get(REG0 + r)),
     ], i32);
   const storePc = (pc: binaryen.ExpressionRef): binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
   /** What every way out of the trace tells the dispatcher: the instructions
@@ -318,12 +321,12 @@ export function lowerRegion(
               ...bump('store'),
               ...bumpInstructions(retired),
               m.return_call(EXIT_HELPERS.store,
-                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired, m.i32.sub(get(ICOUNT), c(n))], i32),
+                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired, retiredBefore(n)], i32),
             ])), store);
           } else {
             // The call may throw the fault: the registers and the count first.
             const slow = m.block(null, [
-              ...storeWritten(), ...reportExit(m.i32.sub(get(ICOUNT), c(n))),
+              ...storeWritten(), ...reportExit(retiredBefore(n)),
               m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none),
             ]);
             out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
@@ -333,7 +336,7 @@ export function lowerRegion(
         case 'call': {
           // read_counter(csr, instructions this trace run retired before this one)
           const [csr, before] = op.args as [Value, Value];
-          const retired = m.i32.add(m.i32.sub(get(ICOUNT), c(n)), val(before));
+          const retired = m.i32.add(retiredBefore(n), val(before));
           const call = m.call(IMPORTS.readCounter, [val(csr), retired], i32);
           out.push(op.dst ? set(TEMP0 + op.dst.id, call) : m.drop(call));
           break;

@@ -79,11 +79,10 @@ export class Tier2Manager implements Tier2Engine {
   /** Installed traces with profile counters (invalidated ones too). */
   private readonly profiled: Array<{ trace: InstalledTrace; counters: () => TraceCounters }> = [];
   readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0, backedOff: 0 };
-  /** Per head: how often its code changed under a trace or a compile. */
+  /** Per head: how often its code changed under a trace or a compile. A
+   *  head whose code keeps changing (a JIT-like guest) is not compiled
+   *  again after BACKOFF_AFTER times: that only costs the worker's time. */
   private readonly rewrites = new Map<number, number>();
-  /** Heads whose code keeps changing (a JIT-like guest): compiling them
-   *  again only costs the worker's time, so they stay in tier 1. */
-  private readonly backedOff = new Set<number>();
   firstInstallMs: number | null = null;
   readonly errors: string[] = [];
 
@@ -123,7 +122,7 @@ export class Tier2Manager implements Tier2Engine {
   // --- DispatchObserver ---
 
   onHot(block: TranslatedBlock): boolean {
-    if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || this.backedOff.has(block.pc) || block.trace) {
+    if (this.closed || this.claimed.has(block.pc) || this.failedHeads.has(block.pc) || (this.rewrites.get(block.pc) ?? 0) >= BACKOFF_AFTER || block.trace) {
       return false;
     }
     // Inside a region being compiled: see settle().
@@ -372,10 +371,7 @@ export class Tier2Manager implements Tier2Engine {
   private codeChanged(head: number): void {
     const n = (this.rewrites.get(head) ?? 0) + 1;
     this.rewrites.set(head, n);
-    if (n === BACKOFF_AFTER) {
-      this.backedOff.add(head);
-      this.counts.backedOff++;
-    }
+    if (n === BACKOFF_AFTER) this.counts.backedOff++;
   }
 
   traceProfiles(): TraceProfile[] {
