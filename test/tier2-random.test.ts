@@ -2,7 +2,7 @@ import t from 'tap';
 import { counterReader } from '../lib/profile/trace-profile.js';
 import { Emulator, Tier2Pool } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
-import { traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
+import { importsForTrace, traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
 import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from '../lib/tier2-optimizer/trace-abi.js';
 import { createGuestAccess } from '../lib/runtime/guest-access.js';
 import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
@@ -77,14 +77,14 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
         kind: 'compile', id: seed, name: `straight-${seed}`,
         blocks: [{ pc: block.pc, size: block.size, insnCount: block.insnCount, successors: [null], indirectTargets: [] }],
         code: [emu.space.bytes.slice(GUEST_BASE + block.pc, GUEST_BASE + block.pc + block.size)],
-        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false, profile, memoryModel: emu.memoryModel,
+        maxBlockInsns: 1024, optimizeLevel, shrinkLevel: 0, dump: false, profile, memoryModel: emu.memoryModel, keepBinary: false,
         generations: generations.buffer, snapshot: generations.snapshot([]),
       };
       const result = compileTask(task);
       if (result.status !== 'compiled') throw new Error('unexpected stale result');
       const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
       const imports = traceImports(emu.space.memory, emu.space.state, table, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
-      const exports = new WebAssembly.Instance(result.module, imports).exports;
+      const exports = new WebAssembly.Instance(result.module, importsForTrace(imports, seed)).exports;
       const run = exports['run'] as (fuel: number, retired: number, entry: number) => number;
       const exit = run(1e9, 0, 0);
       const counters = counterReader(exports);
@@ -95,6 +95,7 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
       }
       t.equal(result.exits[exit]?.kind, 'trap', `seed ${seed} O${optimizeLevel}: leaves through the ebreak`);
       t.equal(emu.space.state[STATE.EXIT_INSNS], block.insnCount, `seed ${seed} O${optimizeLevel}: retired count`);
+      t.equal(emu.space.state[STATE.EXIT_TRACE], seed, `seed ${seed} O${optimizeLevel}: reports the id it was instantiated with`);
       t.same(capture(emu), ref, `seed ${seed} O${optimizeLevel}: same registers and memory (${prog.bodyLength} random insns)`);
     }
   }

@@ -74,7 +74,7 @@ export function compileTask(task: CompileTask): CompileResult {
   let stage = 'lowering';
   try {
     declareImports(m);
-    const exits = lowerRegion(m, irs, task.blocks, task.id, { profile: task.profile, flatLoads: task.memoryModel === 'flat' });
+    const exits = lowerRegion(m, irs, task.blocks, { profile: task.profile, flatLoads: task.memoryModel === 'flat' });
     stage = 'validation';
     if (!m.validate()) throw new Error('binaryen rejected the lowered module');
     stage = 'optimization';
@@ -90,6 +90,7 @@ export function compileTask(task: CompileTask): CompileResult {
     return {
       status: 'compiled', module, exits, wasmBytes: binary.length, workerMs: performance.now() - t0,
       ...(dump !== undefined ? { dump } : {}),
+      ...(task.keepBinary ? { binary } : {}),
     };
   } catch (e) {
     // binaryen reports internal failures as bare C++ exception objects.

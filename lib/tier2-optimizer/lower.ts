@@ -119,7 +119,7 @@ export interface LowerOptions {
 }
 
 export function lowerRegion(
-  m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], traceId: number, options: LowerOptions = {},
+  m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], options: LowerOptions = {},
 ): DispatchExit[] {
   const exits: DispatchExit[] = [{ kind: 'indirect' }];
   const exitKeys = new Map<string, number>([[JSON.stringify(exits[RESUME_EXIT]), RESUME_EXIT]]);
@@ -179,7 +179,7 @@ export function lowerRegion(
    *  retired and the trace left from. */
   const reportExit = (retired: binaryen.ExpressionRef): binaryen.ExpressionRef[] => [
     m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), retired),
-    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), c(traceId)),
+    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), m.global.get(IMPORTS.traceId, i32)),
   ];
 
   /** Profiling: counter += by (default 1); nothing when not profiling. */
@@ -553,4 +553,7 @@ export function declareImports(m: binaryen.Module): void {
   m.addFunctionImport(IMPORTS.readCounter, 'env', IMPORTS.readCounter, binaryen.createType([i32, i32]), i32);
   m.addFunctionImport(IMPORTS.storeSlow, 'env', IMPORTS.storeSlow, binaryen.createType([i32, i32, i32, i32]), none);
   m.addFunctionImport(IMPORTS.fault, 'env', IMPORTS.fault, binaryen.createType([i32, i32, i32]), none);
+  // The trace's id is given at instantiation, so that one module serves
+  // under any id (a module from the trace cache gets this run's id).
+  m.addGlobalImport(IMPORTS.traceId, 'env', IMPORTS.traceId, i32, false);
 }

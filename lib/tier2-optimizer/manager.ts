@@ -14,7 +14,7 @@ import { ENTER, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-ab
 import { InstalledTrace, type TraceRun } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
-import { traceImports } from './runtime-imports.js';
+import { importsForTrace, traceImports } from './runtime-imports.js';
 import type { CompileResult, CompileTask } from './task.js';
 import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
@@ -180,7 +180,7 @@ export class Tier2Manager implements Tier2Engine {
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
-      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, generations: this.generations.buffer, snapshot,
+      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, keepBinary: false, generations: this.generations.buffer, snapshot,
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
@@ -281,7 +281,7 @@ export class Tier2Manager implements Tier2Engine {
     let enter: TraceRun;
     let counters: (() => TraceCounters) | null;
     try {
-      const instance = new WebAssembly.Instance(result.module, this.imports);
+      const instance = new WebAssembly.Instance(result.module, importsForTrace(this.imports, request.id));
       run = instance.exports[RUN] as TraceRun;
       enter = instance.exports[ENTER] as TraceRun;
       counters = counterReader(instance.exports);

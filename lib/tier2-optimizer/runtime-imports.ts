@@ -36,3 +36,8 @@ export function traceImports(
     },
   };
 }
+
+/** The imports of one trace: the shared ones and its id. */
+export function importsForTrace(shared: WebAssembly.Imports, id: number): WebAssembly.Imports {
+  return { env: { ...shared['env'], [IMPORTS.traceId]: id } };
+}

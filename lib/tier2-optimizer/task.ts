@@ -27,6 +27,8 @@ export interface CompileTask {
   /** The emulator's memory model (RunOptions.memoryModel): flat loads are
    *  range-checked only. */
   readonly memoryModel: MemoryModel;
+  /** Return the module's bytes too (for the persistent trace cache). */
+  readonly keepBinary: boolean;
   readonly generations: SharedArrayBuffer;
   readonly snapshot: GenerationSnapshot;
   /** The worker stamps its start time here (see TaskDeadline). */
@@ -54,6 +56,8 @@ export type CompileResult =
       readonly exits: readonly DispatchExit[];
       readonly wasmBytes: number;
       readonly workerMs: number;
+      /** The module's bytes, when the task asked for them (keepBinary). */
+      readonly binary?: Uint8Array;
       /** IR and WebAssembly text, when the task asked for a dump. */
       readonly dump?: string;
     }

@@ -6,12 +6,15 @@
  */
 
 /** Imports every trace module takes, from module "env" (see
- *  runtime-imports.ts); the memory is imported as "memory". */
+ *  runtime-imports.ts); the memory is imported as "memory". A module does
+ *  not depend on anything else of the run that compiled it. */
 export const IMPORTS = {
   readCounter: 'read_counter',
   storeSlow: 'store_slow',
   fault: 'fault',
   table: 'traces',
+  /** An immutable i32 global: the trace's id (its slot pair in the table). */
+  traceId: 'trace_id',
 } as const;
 
 /** A trace module exports `run` (entered at the head) and `enter` (at any
