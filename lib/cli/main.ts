@@ -3,6 +3,7 @@ import { HyemuError } from '../errors.js';
 import { MAX_MEMORY_LIMIT } from '../runtime/address-space.js';
 import { writeErr } from './host-output.js';
 import { addRunCommand } from './run-command.js';
+import { addCacheCommand } from './cache-command.js';
 
 /** The `hyemu` command line. `raw` holds the bytes of each argument (see
  *  raw-argv.ts). Errors are one line on stderr and a defined exit code; a
@@ -17,14 +18,17 @@ export async function main(argv: string[], raw: readonly Buffer[] = argv.map((a)
       outputError: (text, write) => write(`hyemu: ${text.replace(/^error: /, '')}`),
     });
   let exitCode = 0;
-  addRunCommand(program, argv, raw, (code) => { exitCode = code; });
+  const setExit = (code: number): void => { exitCode = code; };
+  addRunCommand(program, argv, raw, setExit);
+  addRunCommand(program, argv, raw, setExit, 'aot');
+  addCacheCommand(program, setExit);
   try {
     // The bench (its harness, report and charts) loads only when a command
     // line may need it: `hyemu run` starts without it (hello: median 225 -> 215
     // ms, 9 interleaved runs; `node -e 1` takes 77 ms on the same machine).
     if (mayNeedBench(argv)) {
       const { addBenchCommand } = await import('./bench-command.js');
-      addBenchCommand(program, (code) => { exitCode = code; });
+      addBenchCommand(program, setExit);
     }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

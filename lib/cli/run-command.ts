@@ -12,8 +12,9 @@ import { readProgramFile } from '../loader/program-file.js';
 import { writeErr } from './host-output.js';
 import { optionValues, rawEnvironment } from './raw-argv.js';
 import { forwardSignals, inheritedIgnored } from './signal-guard.js';
+import { cacheFlags, cacheFromFlags, type CacheFlags } from './cache-flags.js';
 
-interface RunFlags extends Tier2Flags {
+interface RunFlags extends Tier2Flags, CacheFlags {
   strace?: boolean;
   stats?: boolean;
   env: string[];
@@ -66,12 +67,22 @@ function writeProfile(file: string, program: string, result: RunResult, traces: 
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
+/** `hyemu run` runs a program; `hyemu aot` runs it as a profiling run that
+ *  fills the trace cache: every region that became hot is compiled (what
+ *  is still queued when the guest ends too) and stored. */
+export type RunMode = 'run' | 'aot';
+
+const DESCRIPTIONS: Record<RunMode, string> = {
+  run: 'run a static rv32 Linux ELF program',
+  aot: 'run a program once to compile its hot regions into the trace cache, so later `run --cache` starts with them in tier 2',
+};
+
 export function addRunCommand(
-  program: Command, argv: readonly string[], raw: readonly Buffer[], setExit: (code: number) => void,
+  program: Command, argv: readonly string[], raw: readonly Buffer[], setExit: (code: number) => void, mode: RunMode = 'run',
 ): void {
   const cmd = program
-    .command('run')
-    .description('run a static rv32 Linux ELF program')
+    .command(mode)
+    .description(DESCRIPTIONS[mode])
     .argument('<program>', 'the ELF file')
     .argument('[args...]', 'arguments for the guest program')
     .passThroughOptions()
@@ -88,7 +99,14 @@ export function addRunCommand(
     .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount)
     .option('--profile-out <FILE>', 'write a JSON profile of every tier-2 trace (entries, exits, instructions) to FILE');
   tier2Flags(cmd);
+  cacheFlags(cmd, mode === 'run' ? 'in later runs' : '(aot always uses one)');
   cmd.action(async (programPath: string, args: string[], flags: RunFlags) => {
+    if (mode === 'aot' && !flags.tier2) throw new OptionError('--no-tier2 does not apply to aot: it compiles tier-2 regions');
+    if (mode === 'aot' && flags.cache === false) throw new OptionError('--no-cache does not apply to aot: it fills the trace cache');
+    const cache = cacheFromFlags(flags, mode === 'aot');
+    // Profile counters change the code, and so the cache key: with a cache,
+    // only --profile-out adds them, so that --stats sees the cached regions.
+    const tier2 = withProfile(tier2FromFlags(flags, createTraceDumper(flags.dumpTraces)), !!((flags.stats && !cache) || flags.profileOut));
     // The program and its arguments are the last arguments of the command
     // line (options stop at the program); take their bytes from there.
     const programAt = argv.length - args.length - 1;
@@ -104,7 +122,8 @@ export function addRunCommand(
       stdout: 1,
       stderr: 2,
       strace: flags.strace ? (line: string) => writeErr(`[hyemu strace] ${line}\n`) : false,
-      tier2: withProfile(tier2FromFlags(flags, createTraceDumper(flags.dumpTraces)), !!(flags.stats || flags.profileOut)),
+      tier2: mode === 'aot' ? { ...(typeof tier2 === 'object' ? tier2 : {}), finishCompiles: true } : tier2,
+      ...(cache ? { cache } : {}),
       // What hyemu inherited as ignored the guest starts with ignored, as
       // after an exec (from the launcher; none when run as bin.js directly).
       ...(inheritedIgnored.length > 0 ? { ignoredSignals: inheritedIgnored } : {}),
@@ -126,7 +145,15 @@ export function addRunCommand(
     // Like a shell, say nothing of SIGPIPE: it is how `prog | head` ends.
     if (result.message && result.fault?.signal !== 'SIGPIPE') writeErr(`${result.message}\n`);
     if (flags.stats) writeErr(formatStats(result.stats));
+    if (mode === 'aot') writeErr(aotSummary(result));
     if (flags.profileOut !== undefined) writeProfile(flags.profileOut, programBytes.toString(), result, emulator.traceProfiles());
     setExit(result.status === 'limit' ? LIMIT_EXIT_CODE : result.exitCode);
   });
+}
+
+function aotSummary(result: RunResult): string {
+  const t = result.stats.tier2;
+  const c = t?.cache;
+  if (!t || !c) return 'hyemu aot: no trace cache, nothing stored\n';
+  return `hyemu aot: ${c.written} regions compiled and stored, ${c.fromCache} already cached, in ${c.dir}\n`;
 }

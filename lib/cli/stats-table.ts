@@ -39,6 +39,14 @@ export function formatStats(s: RunStats): string {
       ['tier 2: instructions', fmt(t.instructions)],
       ['tier 2: share of instructions', `${fmt(t.share * 100, 1)} %`],
     );
+    if (t.cache) {
+      rows.push(
+        ['tier 2: regions from the cache', fmt(t.cache.fromCache)],
+        ['tier 2: regions written to the cache', fmt(t.cache.written)],
+        ['tier 2: cached regions not matching the code', fmt(t.cache.differing)],
+        ['tier 2: cached modules unusable', fmt(t.cache.unusable)],
+      );
+    }
     const p = t.profile;
     if (p) {
       rows.push(

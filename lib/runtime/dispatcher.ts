@@ -95,6 +95,9 @@ export class Dispatcher {
    *  only queues them: tier 2's region forming, called from here, would be
    *  inlined into the loop's optimized code and deoptimize it. */
   private readonly hotBlocks: TranslatedBlock[] = [];
+  /** Called with each newly translated block (tier 2 attaches traces
+   *  installed before tier 1 reached their entries). */
+  onTranslated: (block: TranslatedBlock) => void = () => {};
   /** Called after translated code was discarded (tier 2 drops its traces). */
   onInvalidate: (first: number, end: number) => void = () => {};
   private pc: number;
@@ -127,6 +130,7 @@ export class Dispatcher {
       block = this.translator.translate(pc);
       this.translateNs += process.hrtime.bigint() - t0;
       this.cache.add(block);
+      this.onTranslated(block);
     }
     return block;
   }

@@ -16,7 +16,7 @@ import { Kernel, type Termination } from './kernel.js';
 import { PAGE_SIZE, STATE, STACK_SIZE, STACK_TOP } from './layout.js';
 import { MemoryManager } from './memory-manager.js';
 import {
-  DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, MEMORY_MODELS, type GuestString, type MemoryModel, type RunOptions,
+  DEFAULT_MAX_OPEN_FILES, DEFAULT_MEMORY_LIMIT, MEMORY_MODELS, type GuestString, type MemoryModel, type RunOptions, type TraceCacheOptions,
 } from './options.js';
 import { GuestFault, SI, SIGNALS, SIG_IGN, describeSignal, signalName, type SignalName } from './signals.js';
 import { readCounter } from './counters.js';
@@ -123,7 +123,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const emu = new Emulator(bytes, typeof program === 'string' ? program : 'program', options);
     if (emu.tier2Options.enabled) {
       const { createTier2 } = await import('../tier2-optimizer/manager.js');
-      emu.tier2 = await createTier2(emu, emu.tier2Options);
+      emu.tier2 = await createTier2(emu, emu.tier2Options, traceCacheOption(options.cache));
     }
     return emu;
   }
@@ -233,6 +233,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const deadline = o.timeoutMs !== undefined ? performance.now() + positiveInt('timeoutMs', o.timeoutMs) : Infinity;
     const start = performance.now();
     this.tier2?.markStart(start);
+    // Regions from the trace cache are in place before the first instruction.
+    await this.tier2?.warmStart();
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -454,3 +456,11 @@ function abortError(signal: AbortSignal): Error {
   return err;
 }
 
+function traceCacheOption(cache: RunOptions['cache']): TraceCacheOptions | null {
+  if (cache === undefined) return null;
+  if (typeof cache !== 'object' || cache === null || typeof cache.dir !== 'string' || cache.dir === '') {
+    throw new OptionError('cache must be { dir: "a directory" }');
+  }
+  if (cache.onWarning !== undefined && typeof cache.onWarning !== 'function') throw new OptionError('cache.onWarning must be a function');
+  return cache;
+}

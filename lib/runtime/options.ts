@@ -54,6 +54,10 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Log every system call: true for stderr of the host, or a function. */
   readonly strace?: boolean | ((line: string) => void);
+  /** The persistent trace cache: compiled regions are stored in `dir` and
+   *  installed in later runs whose code is identical (see README, "The
+   *  trace cache"). Off unless given; nothing is written anywhere else. */
+  readonly cache?: TraceCacheOptions;
   /** Tier 2 settings; false turns tier 2 off (tier 1 only). */
   readonly tier2?: boolean | Partial<Tier2Options>;
   /** Source of AT_RANDOM and getrandom() bytes (default: crypto). */
@@ -64,6 +68,14 @@ export interface RunOptions {
   readonly verifyIR?: boolean;
   /** Emit a 'progress' event about this often (milliseconds) while running. */
   readonly progressIntervalMs?: number;
+}
+
+export interface TraceCacheOptions {
+  /** An existing directory (hyemu adds its own folder inside). */
+  readonly dir: string;
+  /** Receives each warning (an unusable file or directory); default
+   *  process.emitWarning. The run goes on without what it concerns. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export type MemoryModel = 'strict' | 'flat';

@@ -16,6 +16,8 @@ export interface Tier2Stats {
   readonly compileMsP95: number | null;
   /** Milliseconds from the start of the run (Emulator.run) to the first install. */
   readonly firstInstallMs: number | null;
+  /** The persistent trace cache, when the run has one (RunOptions.cache). */
+  readonly cache: TraceCacheStats | null;
   readonly instructions: number;
   /** Share of guest instructions executed in tier 2 (0..1). */
   readonly share: number;
@@ -24,6 +26,20 @@ export interface Tier2Stats {
   /** Audit mode: trace entries re-run in tier 1, and how many disagreed. */
   readonly auditedEntries?: number;
   readonly auditMismatches?: number;
+}
+
+export interface TraceCacheStats {
+  /** The folder used (the cache directory and its code-generation key). */
+  readonly dir: string;
+  /** Regions installed from the cache (not compiled in this run). */
+  readonly fromCache: number;
+  /** Regions this run compiled and wrote to the cache. */
+  readonly written: number;
+  /** Cached regions for this program's addresses whose code differs now
+   *  (a changed binary or code): not used. */
+  readonly differing: number;
+  /** Cached modules that failed to compile or instantiate: not used. */
+  readonly unusable: number;
 }
 
 /** What the emulator needs from tier 2 (implemented in lib/tier2-optimizer). */
@@ -36,6 +52,9 @@ export interface Tier2Engine extends DispatchObserver {
   stats(): Tier2Stats;
   /** With tier2.profile: each trace's profile, most instructions first. */
   traceProfiles(): TraceProfile[];
+  /** Settles when the regions from the trace cache are compiled and
+   *  installed (the run awaits it before the first instruction). */
+  warmStart(): Promise<void>;
   /** The run starts now (times such as the first install count from here). */
   markStart(time: number): void;
   /** Stops this emulator's compile work; in-flight tasks are abandoned. */

@@ -19,27 +19,39 @@ import type { CompileResult, CompileTask } from './task.js';
 import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
 import { traceTrampoline } from './trace-trampoline.js';
+import type { DispatchExit } from '../runtime/dispatcher.js';
+import type { TraceCacheOptions } from '../runtime/options.js';
+import { codegenDescription, codegenKey, hyemuVersion, type CodegenInputs } from '../trace-cache/codegen-key.js';
+import type { CacheEntry } from '../trace-cache/format.js';
+import { entryFileName, scanCache } from '../trace-cache/matching.js';
+import { TraceCacheStore } from '../trace-cache/store.js';
 import { counterReader, profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
 
 /** Times a head's code may change under its trace or compile before tier 2
  *  leaves it in tier 1. */
 export const BACKOFF_AFTER = 3;
 
-interface Request {
+/** A region on its way to being installed: compiled by the pool, or
+ *  read from the trace cache and compiled by V8. */
+interface Pending {
   readonly id: number;
   readonly name: string;
   readonly head: number;
-  readonly headBlock: TranslatedBlock;
   /** The region's blocks, claimed while the request is pending. */
   readonly members: readonly TranslatedBlock[];
   readonly region: Region;
-  readonly task: CompileTask;
   readonly snapshot: GenerationSnapshot;
+  readonly fromCache: boolean;
+  submittedAt: number;
+}
+
+interface Request extends Pending {
+  readonly headBlock: TranslatedBlock;
+  readonly task: CompileTask;
   readonly deadline: TaskDeadline;
   /** Aborted when the emulator closes while the task still waits in the
    *  pool's queue (see close()). */
   readonly cancel: AbortController;
-  submittedAt: number;
 }
 
 /**
@@ -66,8 +78,15 @@ export class Tier2Manager implements Tier2Engine {
   private readonly failedHeads = new Set<number>();
   private readonly waiting: Request[] = [];
   private readonly inFlight = new Set<Request>();
-  private readonly arrived: Array<{ request: Request; result: CompileResult }> = [];
-  private readonly failures: Array<{ request: Request; error: unknown }> = [];
+  private readonly arrived: Array<{ request: Pending; result: CompileResult }> = [];
+  private readonly failures: Array<{ request: Pending; error: unknown }> = [];
+  /** Entries of installed traces at pcs tier 1 had not translated yet (a
+   *  trace from the cache): attached when tier 1 gets there. */
+  private readonly unattached = new Map<number, { trace: InstalledTrace; entry: number }>();
+  /** The persistent trace cache, when the run has one. */
+  private readonly store: TraceCacheStore | null;
+  /** Cached modules still compiling (see warmStart()). */
+  private readonly cacheCompiles: Promise<void>[] = [];
   private readonly latencies: number[] = [];
   /** When the guest started running (the run loop sets it). */
   private startedAt = performance.now();
@@ -78,19 +97,24 @@ export class Tier2Manager implements Tier2Engine {
   private readonly auditor: TraceAuditor | null;
   /** Installed traces with profile counters (invalidated ones too). */
   private readonly profiled: Array<{ trace: InstalledTrace; counters: () => TraceCounters }> = [];
-  readonly counts = { requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0, backedOff: 0 };
+  readonly counts = {
+    requested: 0, compiled: 0, installed: 0, staleDropped: 0, failed: 0, invalidated: 0, backedOff: 0,
+    fromCache: 0, cacheDiffering: 0, cacheUnusable: 0,
+  };
   /** Per head: how often its code changed under a trace or a compile. A
    *  head whose code keeps changing (a JIT-like guest) is not compiled
    *  again after BACKOFF_AFTER times: that only costs the worker's time. */
   private readonly rewrites = new Map<number, number>();
   firstInstallMs: number | null = null;
   readonly errors: string[] = [];
+  private readonly warn: (message: string) => void;
 
   constructor(
     private readonly emu: Emulator,
     private readonly options: Tier2Options,
     private readonly pool: CompilerPool,
     private readonly ownsPool: boolean,
+    cache: TraceCacheOptions | null,
   ) {
     const d = this.dispatcher;
     d.hotThreshold = options.hotThreshold;
@@ -106,6 +130,10 @@ export class Tier2Manager implements Tier2Engine {
       () => d.codeEpoch,
     );
     this.auditor = options.audit ? new TraceAuditor(emu.space, d) : null;
+    d.onTranslated = (block) => this.attach(block);
+    this.warn = cache?.onWarning ?? ((message) => process.emitWarning(message, 'HyemuTraceCacheWarning'));
+    this.store = cache ? TraceCacheStore.open(cache.dir, this.cacheKey(), this.cacheDescription(), this.warn) : null;
+    if (this.store) this.loadFromCache(this.store);
     // Audited traces run through the auditor's wrappers of run and enter.
     d.enterTrace = this.auditor
       ? (slot, fuel, retired, entry) => {
@@ -180,11 +208,11 @@ export class Tier2Manager implements Tier2Engine {
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
-      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, keepBinary: false, generations: this.generations.buffer, snapshot,
+      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, keepBinary: this.store !== null, generations: this.generations.buffer, snapshot,
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
-    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, deadline, cancel: new AbortController(), submittedAt: 0 });
+    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, deadline, cancel: new AbortController(), submittedAt: 0, fromCache: false });
     this.submitWaiting();
   }
 
@@ -244,22 +272,29 @@ export class Tier2Manager implements Tier2Engine {
   /** The request is done. Its blocks that still run in tier 1 count again
    *  from zero (so one entered from elsewhere heads its own region): while
    *  the region compiled, they were hot already and ignored. */
-  private settle(request: Request): void {
+  private settle(request: Pending): void {
     for (const b of request.members) {
       this.pendingMembers.delete(b);
       if (b.trace === null && b.profile.count >= this.options.hotThreshold) b.profile.count = 0;
     }
   }
 
-  private fail(request: Request, why: string): void {
+  private fail(request: Pending, why: string): void {
     this.settle(request);
+    this.claimed.delete(request.head);
+    // A cached module that does not work is a miss: the pool compiles the
+    // region again when it becomes hot.
+    if (request.fromCache) {
+      this.counts.cacheUnusable++;
+      this.warn(`trace cache: ${request.name}: ${why}`);
+      return;
+    }
     this.counts.failed++;
     this.failedHeads.add(request.head);
-    this.claimed.delete(request.head);
     if (this.errors.length < 100) this.errors.push(`${request.name}: ${why}`);
   }
 
-  private install(request: Request, result: CompileResult): void {
+  private install(request: Pending, result: CompileResult): void {
     try {
       this.installTrace(request, result);
     } finally {
@@ -267,7 +302,7 @@ export class Tier2Manager implements Tier2Engine {
     }
   }
 
-  private installTrace(request: Request, result: CompileResult): void {
+  private installTrace(request: Pending, result: CompileResult): void {
     if (result.status === 'stale' || !this.generations.isCurrent(request.snapshot)) {
       if (result.status === 'compiled') this.counts.compiled++;
       this.counts.staleDropped++;
@@ -275,8 +310,10 @@ export class Tier2Manager implements Tier2Engine {
       this.codeChanged(request.head);
       return;
     }
-    this.counts.compiled++;
-    this.latencies.push(performance.now() - request.submittedAt);
+    if (!request.fromCache) {
+      this.counts.compiled++;
+      this.latencies.push(performance.now() - request.submittedAt);
+    }
     let run: TraceRun;
     let enter: TraceRun;
     let counters: (() => TraceCounters) | null;
@@ -290,8 +327,9 @@ export class Tier2Manager implements Tier2Engine {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
       return;
     }
+    // A cached region's blocks need not have run in tier 1 yet.
     const head = this.dispatcher.cache.get(request.head);
-    if (!head || !head.valid) {
+    if (!request.fromCache && (!head || !head.valid)) {
       this.counts.staleDropped++;
       this.claimed.delete(request.head);
       return;
@@ -323,13 +361,21 @@ export class Tier2Manager implements Tier2Engine {
     // Every block of the region becomes an entry: the head always, the
     // others where no other trace covers them yet.
     entryPcs.forEach((pc, entry) => {
-      const block = entry === 0 ? head : this.dispatcher.cache.get(pc);
-      if (!block || !block.valid || (entry !== 0 && block.trace !== null)) return;
-      block.trace = trace;
-      block.traceEntry = entry;
+      const block = this.dispatcher.cache.get(pc);
+      if (block === undefined) {
+        const other = this.unattached.get(pc);
+        if (entry !== 0 && other !== undefined && other.trace.valid) return;
+        this.unattached.set(pc, { trace, entry });
+      } else {
+        if (!block.valid || (entry !== 0 && block.trace !== null)) return;
+        block.trace = trace;
+        block.traceEntry = entry;
+      }
       if (!this.auditor) this.directory.install(pc, trace.id, entry);
     });
     this.counts.installed++;
+    if (request.fromCache) this.counts.fromCache++;
+    else if (result.binary && this.store && isPoolRequest(request)) this.writeToCache(request, result.binary, result.exits);
     this.firstInstallMs ??= performance.now() - this.startedAt;
     if (result.dump !== undefined) this.options.dump?.(request.name, result.dump);
     this.emu.emit('trace-installed', {
@@ -360,6 +406,7 @@ export class Tier2Manager implements Tier2Engine {
       for (const p of t.pages) this.tracesByPage.get(p)?.delete(t);
       for (const pc of t.entryPcs) {
         this.directory.remove(pc, t.id);
+        if (this.unattached.get(pc)?.trace === t) this.unattached.delete(pc);
         const block = this.dispatcher.cache.get(pc);
         if (block && block.trace === t) block.trace = null;
       }
@@ -374,6 +421,91 @@ export class Tier2Manager implements Tier2Engine {
     if (n === BACKOFF_AFTER) this.counts.backedOff++;
   }
 
+  // --- the persistent trace cache ---
+
+  private cacheInputs(): CodegenInputs {
+    return { tier2: this.options, memoryModel: this.emu.memoryModel, maxBlockInsns: this.dispatcher.translator.maxBlockInsns };
+  }
+
+  private cacheKey(): string {
+    return codegenKey(this.cacheInputs());
+  }
+
+  private cacheDescription(): object {
+    return codegenDescription(this.cacheInputs());
+  }
+
+  /**
+   * Queues every cached region whose code is mapped now, unchanged, for
+   * install: its pages are marked as holding code first, so that a store
+   * into them before the install makes it stale, as for a compile.
+   */
+  private loadFromCache(store: TraceCacheStore): void {
+    const { matched, differing } = scanCache(store, this.emu.space);
+    this.counts.cacheDiffering += differing;
+    for (const entry of matched) {
+      const region = entry.header.region;
+      const head = region.blocks[0]!.pc;
+      // Two files for one head (regions formed differently): the first.
+      if (this.claimed.has(head)) continue;
+      this.claimed.add(head);
+      const pages = regionPages(region);
+      for (const p of pages) this.emu.space.markCode(p);
+      const id = this.nextId++;
+      const request: Pending = {
+        id, name: `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`, head, members: [], region,
+        snapshot: this.generations.snapshot(pages), fromCache: true, submittedAt: performance.now(),
+      };
+      this.cacheCompiles.push(WebAssembly.compile(entry.wasm as Uint8Array<ArrayBuffer>).then(
+        (module) => { this.arrived.push({ request, result: { status: 'compiled', module, exits: entry.header.exits, wasmBytes: entry.wasm.length, workerMs: 0 } }); },
+        (error: unknown) => { this.failures.push({ request, error }); },
+      ));
+    }
+  }
+
+  private writeToCache(request: Request, wasm: Uint8Array, exits: readonly DispatchExit[]): void {
+    const code = Buffer.concat(request.task.code);
+    const entry: CacheEntry = {
+      header: {
+        key: this.cacheKey(), hyemuVersion: hyemuVersion(), name: request.name, region: request.region, exits,
+        codeLength: code.length, wasmLength: wasm.length,
+      },
+      code, wasm,
+    };
+    this.store!.write(entryFileName(entry), entry);
+  }
+
+  /** Attaches a trace entry waiting for tier 1 to reach its pc. */
+  private attach(block: TranslatedBlock): void {
+    if (this.unattached.size === 0) return;
+    const e = this.unattached.get(block.pc);
+    if (e === undefined) return;
+    this.unattached.delete(block.pc);
+    if (!e.trace.valid || block.trace !== null) return;
+    block.trace = e.trace;
+    block.traceEntry = e.entry;
+  }
+
+  async warmStart(): Promise<void> {
+    if (this.cacheCompiles.length === 0) return;
+    await Promise.all(this.cacheCompiles.splice(0));
+    this.poll();
+  }
+
+  /** hyemu aot: compiles what is still queued or compiling, and installs
+   *  it (which writes it to the cache). */
+  private async finishCompiles(): Promise<void> {
+    while (this.waiting.length > 0 || this.inFlight.size > 0 || this.arrived.length > 0 || this.failures.length > 0) {
+      if (this.waiting.length > 0 || this.inFlight.size > 0) {
+        await new Promise<void>((resolve) => {
+          this.settled = resolve;
+          this.notifySettled();
+        });
+      }
+      this.poll();
+    }
+  }
+
   traceProfiles(): TraceProfile[] {
     const all = this.dispatcher.retired;
     return this.profiled.map(({ trace, counters }) => traceProfile(trace, counters(), all))
@@ -385,10 +517,16 @@ export class Tier2Manager implements Tier2Engine {
     const pct = (q: number): number | null => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
     const d = this.dispatcher;
     return {
-      ...this.counts,
+      requested: this.counts.requested, compiled: this.counts.compiled, installed: this.counts.installed,
+      staleDropped: this.counts.staleDropped, failed: this.counts.failed, invalidated: this.counts.invalidated,
+      backedOff: this.counts.backedOff,
       compileMsMedian: pct(0.5),
       compileMsP95: pct(0.95),
       firstInstallMs: this.firstInstallMs,
+      cache: this.store ? {
+        dir: this.store.folder, fromCache: this.counts.fromCache, written: this.store.written,
+        differing: this.counts.cacheDiffering, unusable: this.counts.cacheUnusable,
+      } : null,
       instructions: d.retiredInTraces,
       share: d.retired > 0 ? d.retiredInTraces / d.retired : 0,
       ...(this.options.profile ? { profile: profileTotals(this.traceProfiles()) } : {}),
@@ -402,6 +540,7 @@ export class Tier2Manager implements Tier2Engine {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.options.finishCompiles) await this.finishCompiles();
     this.closed = true;
     this.waiting.length = 0;
     this.poll();
@@ -412,14 +551,18 @@ export class Tier2Manager implements Tier2Engine {
     // then loads binaryen again, which delayed the next run's first traces
     // by half a second (seen as bimodal bench times).
     for (const request of this.inFlight) if (!request.deadline.started) request.cancel.abort();
+    await Promise.allSettled(this.cacheCompiles);
+    await this.store?.flush();
     if (this.ownsPool) await releasePool(this.pool as Tier2Pool);
   }
 }
 
-export async function createTier2(emu: Emulator, options: Tier2Options): Promise<Tier2Engine> {
-  if (options.pool) return new Tier2Manager(emu, options, options.pool, false);
-  return new Tier2Manager(emu, options, acquirePool(options.workers), true);
+export async function createTier2(emu: Emulator, options: Tier2Options, cache: TraceCacheOptions | null): Promise<Tier2Engine> {
+  if (options.pool) return new Tier2Manager(emu, options, options.pool, false, cache);
+  return new Tier2Manager(emu, options, acquirePool(options.workers), true, cache);
 }
+
+const isPoolRequest = (p: Pending): p is Request => !p.fromCache;
 
 
 /** Errors from workers may be Errors, aborted signals or plain values. */

@@ -30,6 +30,9 @@ export interface Tier2Options {
   /** Test mode: stop dispatching until each requested trace is installed
    *  or failed, so tier 2 runs as early as possible. */
   readonly waitForInstall: boolean;
+  /** When the guest ends, compile and install every region still queued
+   *  or compiling instead of dropping it (`hyemu aot` fills the cache so). */
+  readonly finishCompiles: boolean;
   /** Run every installed trace's region in tier 1 too and compare state. */
   readonly audit: boolean;
   /** Compile traces with counters (entries, exits by kind, instructions):
@@ -57,6 +60,7 @@ export const DEFAULT_TIER2: Tier2Options = {
   shrinkLevel: 0,
   compileTimeoutMs: 10_000,
   waitForInstall: false,
+  finishCompiles: false,
   audit: false,
   profile: false,
   dump: null,
