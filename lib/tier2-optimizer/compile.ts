@@ -1,4 +1,5 @@
-import binaryen from 'binaryen';
+import type Binaryen from 'binaryen';
+import { binaryen } from './binaryen.js';
 import { translateBlock, type CodeSource } from '../guest/riscv/translate.js';
 import { printBlock } from '../ir/printer.js';
 import type { IRBlock } from '../ir/types.js';
@@ -34,7 +35,7 @@ function taskCodeSource(task: CompileTask): CodeSource {
  */
 const FAST_PASSES = ['remove-unused-names', 'vacuum', 'reorder-locals'];
 
-function optimize(m: binaryen.Module, level: number, shrink: number): void {
+function optimize(m: Binaryen.Module, level: number, shrink: number): void {
   if (level === 0 && shrink === 0) return;
   if (level <= 1 && shrink === 0) {
     m.runPasses(FAST_PASSES);

@@ -1,4 +1,5 @@
-import binaryen from 'binaryen';
+import type Binaryen from 'binaryen';
+import { binaryen } from './binaryen.js';
 import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { BinaryOp, Condition, IRBlock, Op, Value } from '../ir/types.js';
 import {
@@ -91,10 +92,10 @@ const EXIT_COUNTER: Readonly<Record<DispatchExit['kind'], ProfileCounter | null>
  * was asked for (seen with binaryen 132 on mulhu of a loaded value).
  * Clearing the flag keeps the fold correct.
  */
-function load32(m: binaryen.Module, offset: number, align: number, ptr: binaryen.ExpressionRef): binaryen.ExpressionRef {
+function load32(m: Binaryen.Module, offset: number, align: number, ptr: Binaryen.ExpressionRef): Binaryen.ExpressionRef {
   const load = m.i32.load(offset, align, ptr);
   // binaryen.Load (the expression-info setters) is not in the typings.
-  (binaryen as unknown as { Load: { setSigned(e: binaryen.ExpressionRef, s: boolean): void } }).Load.setSigned(load, false);
+  (binaryen as unknown as { Load: { setSigned(e: Binaryen.ExpressionRef, s: boolean): void } }).Load.setSigned(load, false);
   return load;
 }
 
@@ -119,7 +120,7 @@ export interface LowerOptions {
 }
 
 export function lowerRegion(
-  m: binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], options: LowerOptions = {},
+  m: Binaryen.Module, irs: readonly IRBlock[], region: readonly RegionBlock[], options: LowerOptions = {},
 ): DispatchExit[] {
   const exits: DispatchExit[] = [{ kind: 'indirect' }];
   const exitKeys = new Map<string, number>([[JSON.stringify(exits[RESUME_EXIT]), RESUME_EXIT]]);
@@ -157,53 +158,53 @@ export function lowerRegion(
   const profiling = options.profile === true;
   const flatLoads = options.flatLoads === true;
 
-  const get = (i: number): binaryen.ExpressionRef => m.local.get(i, i32);
-  const set = (i: number, e: binaryen.ExpressionRef): binaryen.ExpressionRef => m.local.set(i, e);
-  const c = (n: number): binaryen.ExpressionRef => m.i32.const(n | 0);
-  const val = (v: Value): binaryen.ExpressionRef => (v.kind === 'const' ? c(v.value) : get(TEMP0 + v.id));
-  const pageEntry = (addr: binaryen.ExpressionRef): binaryen.ExpressionRef =>
+  const get = (i: number): Binaryen.ExpressionRef => m.local.get(i, i32);
+  const set = (i: number, e: Binaryen.ExpressionRef): Binaryen.ExpressionRef => m.local.set(i, e);
+  const c = (n: number): Binaryen.ExpressionRef => m.i32.const(n | 0);
+  const val = (v: Value): Binaryen.ExpressionRef => (v.kind === 'const' ? c(v.value) : get(TEMP0 + v.id));
+  const pageEntry = (addr: Binaryen.ExpressionRef): Binaryen.ExpressionRef =>
     m.i32.load8_u(PAGE_TABLE_OFFSET, 1, m.i32.shr_u(addr, c(PAGE_SHIFT)));
   /** The instructions retired before the current block (of `blockInsns`,
    *  which ICOUNT already counts): what a fault in it reports. */
-  const retiredBefore = (blockInsns: number): binaryen.ExpressionRef => m.i32.sub(get(ICOUNT), c(blockInsns));
+  const retiredBefore = (blockInsns: number): Binaryen.ExpressionRef => m.i32.sub(get(ICOUNT), c(blockInsns));
   /** A fault at the instruction at `pc`: the helper writes back the
    *  registers this region writes (passed as arguments, which is smaller
    *  code than the stores at every site) and reports the instructions of
    *  the blocks before the faulting one, as tier 1 counts them. */
-  const raise = (signal: keyof typeof SIGNALS, pc: number, blockInsns: number): binaryen.ExpressionRef =>
+  const raise = (signal: keyof typeof SIGNALS, pc: number, blockInsns: number): Binaryen.ExpressionRef =>
     m.return_call(EXIT_HELPERS.fault, [
       c(SIGNALS[signal]), c(pc), get(ADDR), retiredBefore(blockInsns), ...written.map((r) => get(REG0 + r)),
     ], i32);
-  const storePc = (pc: binaryen.ExpressionRef): binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
+  const storePc = (pc: Binaryen.ExpressionRef): Binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
   /** What every way out of the trace tells the dispatcher: the instructions
    *  retired and the trace left from. */
-  const reportExit = (retired: binaryen.ExpressionRef): binaryen.ExpressionRef[] => [
+  const reportExit = (retired: Binaryen.ExpressionRef): Binaryen.ExpressionRef[] => [
     m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), retired),
     m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), m.global.get(IMPORTS.traceId, i32)),
   ];
 
   /** Profiling: counter += by (default 1); nothing when not profiling. */
-  const bump = (counter: ProfileCounter, by?: binaryen.ExpressionRef): binaryen.ExpressionRef[] => {
+  const bump = (counter: ProfileCounter, by?: Binaryen.ExpressionRef): Binaryen.ExpressionRef[] => {
     if (!profiling) return [];
     const name = profileGlobal(counter);
     return [m.global.set(name, m.i64.add(m.global.get(name, binaryen.i64), by ? m.i64.extend_u(by) : m.i64.const(1n)))];
   };
-  const exitBump = (e: DispatchExit): binaryen.ExpressionRef[] => {
+  const exitBump = (e: DispatchExit): Binaryen.ExpressionRef[] => {
     const counter = EXIT_COUNTER[e.kind];
     return counter ? bump(counter) : [];
   };
   /** Profiling: the instructions retired here, as the trace leaves with
    *  `retired` counted. */
-  const bumpInstructions = (retired: binaryen.ExpressionRef): binaryen.ExpressionRef[] =>
+  const bumpInstructions = (retired: Binaryen.ExpressionRef): Binaryen.ExpressionRef[] =>
     bump('instructions', profiling ? m.i32.sub(retired, get(ENTRY_ICOUNT)) : undefined);
 
-  const binary = (kind: BinaryOp, a: Value, b: Value): binaryen.ExpressionRef => {
-    const A = (): binaryen.ExpressionRef => val(a);
-    const B = (): binaryen.ExpressionRef => val(b);
-    const wide = (signedA: boolean, signedB: boolean): binaryen.ExpressionRef => m.i32.wrap(m.i64.shr_u(
+  const binary = (kind: BinaryOp, a: Value, b: Value): Binaryen.ExpressionRef => {
+    const A = (): Binaryen.ExpressionRef => val(a);
+    const B = (): Binaryen.ExpressionRef => val(b);
+    const wide = (signedA: boolean, signedB: boolean): Binaryen.ExpressionRef => m.i32.wrap(m.i64.shr_u(
       m.i64.mul(signedA ? m.i64.extend_s(A()) : m.i64.extend_u(A()), signedB ? m.i64.extend_s(B()) : m.i64.extend_u(B())),
       m.i64.const(32n)));
-    const bIsZero = (): binaryen.ExpressionRef => m.i32.eqz(B());
+    const bIsZero = (): Binaryen.ExpressionRef => m.i32.eqz(B());
     switch (kind) {
       case 'add': return m.i32.add(A(), B());
       case 'sub': return m.i32.sub(A(), B());
@@ -227,7 +228,7 @@ export function lowerRegion(
     }
   };
 
-  const compare = (cond: Condition, a: Value, b: Value): binaryen.ExpressionRef => {
+  const compare = (cond: Condition, a: Value, b: Value): Binaryen.ExpressionRef => {
     const A = val(a), B = val(b);
     switch (cond) {
       case 'eq': return m.i32.eq(A, B);
@@ -240,8 +241,8 @@ export function lowerRegion(
   };
 
   /** Lowers one block's ops; `n` is its instruction count. */
-  const lowerOps = (ir: IRBlock): binaryen.ExpressionRef[] => {
-    const out: binaryen.ExpressionRef[] = [];
+  const lowerOps = (ir: IRBlock): Binaryen.ExpressionRef[] => {
+    const out: Binaryen.ExpressionRef[] = [];
     const n = ir.insnCount;
     let insnPc = ir.pc;
     let insnSize = 0;
@@ -363,9 +364,9 @@ export function lowerRegion(
   dfs(0);
 
   // The directory slot's byte offset, as traceDirectorySlot() computes it.
-  const slotOffset = (): binaryen.ExpressionRef =>
+  const slotOffset = (): Binaryen.ExpressionRef =>
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
-  const storeWritten = (): binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r)));
+  const storeWritten = (): Binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r)));
 
   /**
    * Builds one function body over the region's CFG. `multiEntry` adds the
@@ -374,7 +375,7 @@ export function lowerRegion(
    * label variable), that version hands over to the head-only version, which
    * keeps clean loops, as soon as control reaches the head.
    */
-  const buildBody = (multiEntry: boolean): binaryen.ExpressionRef => {
+  const buildBody = (multiEntry: boolean): Binaryen.ExpressionRef => {
     const relooper = new binaryen.Relooper(m);
     // The one epilogue: registers written back; then, within budget and not
     // told to stop, a tail call into the trace covering the next pc (table
@@ -384,7 +385,7 @@ export function lowerRegion(
     // locals of loads and stores (free here).
     const SLOT = E1;
     const VALUE = E2;
-    const entryOf = (): binaryen.ExpressionRef => m.i32.and(get(VALUE), c((1 << TRACE_ENTRY_BITS) - 1));
+    const entryOf = (): Binaryen.ExpressionRef => m.i32.and(get(VALUE), c((1 << TRACE_ENTRY_BITS) - 1));
     const tableSlot = m.i32.or(m.i32.shl(m.i32.shr_u(get(VALUE), c(TRACE_ENTRY_BITS)), c(1)), m.i32.ne(entryOf(), c(0)));
     const withinBudget = m.i32.lt_s(get(ICOUNT), get(FUEL));
     const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
@@ -406,8 +407,8 @@ export function lowerRegion(
     // One block per exit, which names it (and the pc to chain to) and goes
     // to the epilogue. (A Relooper block without successors must end the
     // function itself, or control would fall into the code rendered after it.)
-    const exitBlocks = new Map<number, binaryen.RelooperBlockRef>();
-    const exitBlock = (e: DispatchExit): binaryen.RelooperBlockRef => {
+    const exitBlocks = new Map<number, Binaryen.RelooperBlockRef>();
+    const exitBlock = (e: DispatchExit): Binaryen.RelooperBlockRef => {
       const index = exitIndex(e);
       let rb = exitBlocks.get(index);
       if (rb === undefined) {
@@ -418,10 +419,10 @@ export function lowerRegion(
       }
       return rb;
     };
-    const resume = (): binaryen.RelooperBlockRef => exitBlock(exits[RESUME_EXIT]!);
+    const resume = (): Binaryen.RelooperBlockRef => exitBlock(exits[RESUME_EXIT]!);
 
     const bodies = irs.map((ir) => {
-      const code: binaryen.ExpressionRef[] = [set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount)))];
+      const code: Binaryen.ExpressionRef[] = [set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount)))];
       code.push(...lowerOps(ir));
       return relooper.addBlock(m.block(null, code));
     });
@@ -446,15 +447,15 @@ export function lowerRegion(
 
     irs.forEach((ir, i) => {
       const from = bodies[i]!;
-      const seenTargets = new Set<binaryen.RelooperBlockRef>();
-      const branch = (to: binaryen.RelooperBlockRef, cond: binaryen.ExpressionRef, code: binaryen.ExpressionRef): void => {
+      const seenTargets = new Set<Binaryen.RelooperBlockRef>();
+      const branch = (to: Binaryen.RelooperBlockRef, cond: Binaryen.ExpressionRef, code: Binaryen.ExpressionRef): void => {
         if (seenTargets.has(to)) throw new Error(`block ${i}: duplicate branch`);
         seenTargets.add(to);
         relooper.addBranch(from, to, cond, code);
       };
       const rb = region[i]!;
       const t = ir.term;
-      const dest = (exitNo: number, target: number): binaryen.RelooperBlockRef => {
+      const dest = (exitNo: number, target: number): Binaryen.RelooperBlockRef => {
         const s = rb.successors[exitNo];
         return s !== null && s !== undefined ? blocks[s]! : exitBlock({ kind: 'direct', target });
       };
@@ -542,7 +543,7 @@ export function lowerRegion(
 }
 
 /** Declares the shared memory and the runtime imports. */
-export function declareImports(m: binaryen.Module): void {
+export function declareImports(m: Binaryen.Module): void {
   m.setFeatures(binaryen.Features.MVP | binaryen.Features.Atomics | binaryen.Features.SignExt |
     binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.TailCall |
     binaryen.Features.ReferenceTypes);

@@ -1,4 +1,5 @@
 import type { MemoryModel } from '../runtime/options.js';
+import type { BinaryenLoad } from './binaryen-loader.js';
 import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { GenerationSnapshot } from '../traces/code-generations.js';
 import type { RegionBlock } from '../traces/region.js';
@@ -48,6 +49,11 @@ export interface WarmupTask {
 }
 
 export type WorkerTask = CompileTask | WarmupTask;
+
+/** A worker's answer to the warm-up task: how binaryen was loaded there. */
+export interface WarmupResult {
+  readonly binaryen: BinaryenLoad;
+}
 
 export type CompileResult =
   | {

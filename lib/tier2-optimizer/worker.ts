@@ -1,7 +1,8 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { binaryenLoad } from './binaryen.js';
 import { compileTask } from './compile.js';
-import type { CompileResult, WorkerTask } from './task.js';
+import type { CompileResult, WarmupResult, WorkerTask } from './task.js';
 import { stampStart } from './task-deadline.js';
 
 /**
@@ -27,8 +28,8 @@ function lowerPriority(): void {
 }
 lowerPriority();
 
-export default function compileInWorker(task: WorkerTask): CompileResult | 'warm' {
-  if (task.kind === 'warmup') return 'warm';
+export default function compileInWorker(task: WorkerTask): CompileResult | WarmupResult {
+  if (task.kind === 'warmup') return { binaryen: binaryenLoad };
   if (task.startedAt) stampStart(task.startedAt);
   switch (task.inject) {
     case 'throw':
