@@ -5,11 +5,13 @@
 // instead of listening on 127.0.0.1:9229. The `hyemu` command is bin/hyemu,
 // which runs this file with the same option after reading the signals the
 // process inherited as ignored; run directly, nothing is (signal-guard.ts).
-// Only the signal guard is imported statically: ES modules run after their
+// Only the signal guard (and the early pool start) is imported statically: ES modules run after their
 // whole static import graph has loaded, and the guard must be listening
 // before that (see signal-guard.ts).
 import './signal-guard.js';
+import { startPoolEarly } from './early-pool.js';
 
+startPoolEarly(process.argv.slice(2));
 const { main } = await import('./main.js');
 const { rawArguments } = await import('./raw-argv.js');
 const args = process.argv.slice(2);

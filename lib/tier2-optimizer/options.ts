@@ -49,12 +49,15 @@ export interface Tier2Options {
   readonly faultInjection: ((taskNumber: number) => FaultInjection | undefined) | null;
 }
 
+/** The default worker count: cores - 1, at least 1. */
+export const defaultWorkers = (): number => Math.max(1, availableParallelism() - 1);
+
 export const DEFAULT_TIER2: Tier2Options = {
   enabled: true,
   hotThreshold: DEFAULT_HOT_THRESHOLD,
   strategy: 'region',
   maxBlocks: 32,
-  workers: Math.max(1, availableParallelism() - 1),
+  workers: defaultWorkers(),
   maxInFlight: 4,
   optimizeLevel: 1,
   shrinkLevel: 0,

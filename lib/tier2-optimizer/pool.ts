@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
-import type { CompileResult, CompileTask, WorkerTask } from './task.js';
+import type { BinaryenLoad } from './binaryen-loader.js';
+import type { CompileResult, CompileTask, WarmupResult, WorkerTask } from './task.js';
 
 /** What tier 2 needs from a compiler pool. */
 export interface CompilerPool {
@@ -16,6 +17,8 @@ export interface CompilerPool {
 export class Tier2Pool implements CompilerPool {
   private readonly piscina: Piscina;
   readonly ready: Promise<void>;
+  /** How each worker loaded binaryen (from the warm-up tasks). */
+  readonly binaryenLoads: BinaryenLoad[] = [];
   /** The last pool-level error piscina reported, for diagnostics. */
   lastError: string | null = null;
 
@@ -34,7 +37,8 @@ export class Tier2Pool implements CompilerPool {
       this.lastError = e instanceof Error ? e.message : String(e);
     });
     // Warm every thread: each one runs a task that makes it load binaryen.
-    this.ready = Promise.all(Array.from({ length: workers }, () => this.piscina.run({ kind: 'warmup' } satisfies WorkerTask)))
+    this.ready = Promise.all(Array.from({ length: workers }, () => this.piscina.run({ kind: 'warmup' } satisfies WorkerTask)
+      .then((r: WarmupResult) => { this.binaryenLoads.push(r.binaryen); })))
       .then(() => undefined, () => undefined);
   }
 
@@ -53,6 +57,7 @@ export class Tier2Pool implements CompilerPool {
 }
 
 const shared = new Map<number, { pool: Tier2Pool; users: number }>();
+export { defaultWorkers } from './options.js';
 
 export function acquirePool(workers: number): Tier2Pool {
   let entry = shared.get(workers);

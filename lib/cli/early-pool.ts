@@ -1,0 +1,26 @@
+/**
+ * `hyemu run` and `hyemu aot` start the tier-2 compiler pool before the
+ * rest of the command line has loaded: its worker needs ~0.3 s to load
+ * binaryen, the floor of the first trace's arrival, and can do so on the
+ * other core while the main thread loads hyemu and the ELF. The emulator
+ * then acquires the same shared pool (pool.ts). Skipped for --no-tier2,
+ * other commands and a caller-supplied worker count that does not parse;
+ * the process exits when the command ends (bin.ts), pool or not.
+ */
+export function startPoolEarly(argv: readonly string[]): void {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command !== 'run' && command !== 'aot') return;
+  let workers: number | undefined;
+  for (let i = argv.indexOf(command) + 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--no-tier2') return;
+    if (a === '--workers' || a.startsWith('--workers=')) {
+      workers = Number(a === '--workers' ? argv[i + 1] : a.slice('--workers='.length));
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) return;
+    }
+  }
+  void import('../tier2-optimizer/pool.js').then(
+    (m) => { m.acquirePool(workers ?? m.defaultWorkers()); },
+    () => { /* the emulator starts its pool itself and reports any problem */ },
+  );
+}
