@@ -4,7 +4,7 @@
  * binaryen, the floor of the first trace's arrival, and can do so on the
  * other core while the main thread loads hyemu and the ELF. The emulator
  * then acquires the same shared pool (pool.ts). Skipped for --no-tier2,
- * other commands and a caller-supplied worker count that does not parse;
+ * `run --cache`, other commands and a worker count that does not parse;
  * the process exits when the command ends (bin.ts), pool or not.
  */
 export function startPoolEarly(argv: readonly string[]): void {
@@ -14,6 +14,8 @@ export function startPoolEarly(argv: readonly string[]): void {
   for (let i = argv.indexOf(command) + 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--no-tier2') return;
+    // With a trace cache, run starts the pool only if it needs it (aot does).
+    if (command === 'run' && (a === '--cache' || a.startsWith('--cache='))) return;
     if (a === '--workers' || a.startsWith('--workers=')) {
       workers = Number(a === '--workers' ? argv[i + 1] : a.slice('--workers='.length));
       if (!Number.isInteger(workers) || workers < 1 || workers > 64) return;

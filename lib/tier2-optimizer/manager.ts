@@ -112,7 +112,9 @@ export class Tier2Manager implements Tier2Engine {
   constructor(
     private readonly emu: Emulator,
     private readonly options: Tier2Options,
-    private readonly pool: CompilerPool,
+    /** The compiler pool, or how to get one when the first region is
+     *  requested (a run with a trace cache may need none). */
+    private pool: CompilerPool | (() => Tier2Pool),
     private readonly ownsPool: boolean,
     cache: TraceCacheOptions | null,
   ) {
@@ -229,7 +231,7 @@ export class Tier2Manager implements Tier2Engine {
       const signal = AbortSignal.any([request.deadline.start(), request.cancel.signal]);
       // Through a promise, so that a pool that throws (shut down) fails the
       // task instead of the dispatcher that asked for it.
-      Promise.resolve().then(() => this.pool.compile(request.task, signal)).then(
+      Promise.resolve().then(() => this.compilerPool().compile(request.task, signal)).then(
         (result) => this.arrived.push({ request, result }),
         (error: unknown) => this.failures.push({ request, error }),
       ).finally(() => {
@@ -239,6 +241,11 @@ export class Tier2Manager implements Tier2Engine {
         this.notifySettled();
       });
     }
+  }
+
+  private compilerPool(): CompilerPool {
+    if (typeof this.pool === 'function') this.pool = this.pool();
+    return this.pool;
   }
 
   private notifySettled(): void {
@@ -553,13 +560,16 @@ export class Tier2Manager implements Tier2Engine {
     for (const request of this.inFlight) if (!request.deadline.started) request.cancel.abort();
     await Promise.allSettled(this.cacheCompiles);
     await this.store?.flush();
-    if (this.ownsPool) await releasePool(this.pool as Tier2Pool);
+    if (this.ownsPool && typeof this.pool !== 'function') await releasePool(this.pool as Tier2Pool);
   }
 }
 
 export async function createTier2(emu: Emulator, options: Tier2Options, cache: TraceCacheOptions | null): Promise<Tier2Engine> {
   if (options.pool) return new Tier2Manager(emu, options, options.pool, false, cache);
-  return new Tier2Manager(emu, options, acquirePool(options.workers), true, cache);
+  // With a trace cache the pool starts when a region is first requested:
+  // a run whose hot code is all cached needs no worker (nor its memory).
+  const pool = cache ? () => acquirePool(options.workers) : acquirePool(options.workers);
+  return new Tier2Manager(emu, options, pool, true, cache);
 }
 
 const isPoolRequest = (p: Pending): p is Request => !p.fromCache;
