@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { XMLValidator } from 'fast-xml-parser';
-import { FLAT_VARIANT, runBench } from '../lib/bench/harness.js';
+import { FLAT_VARIANT, runBench, WARM_FILL_VARIANT, WARM_VARIANT } from '../lib/bench/harness.js';
 import { selectKernels } from '../lib/bench/kernels.js';
 import type { BenchReport } from '../lib/bench/report.js';
 import { geomean } from '../lib/bench/stats.js';
@@ -12,6 +12,7 @@ import { hyemu } from './helpers/cli.js';
 
 // A small real bench: two kernels, one run each, one iteration each (so
 // their checksums are checked too), and a sweep; then the report files.
+// Every column is on by default: flat memory and warm cache too.
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-bench-'));
 t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
 const run = hyemu(['bench', '--kernels', 'crc16,sieve', '--args', '1', '--repeat', '1', '--sweep', 'hotThreshold=2,50', '--out', out]);
@@ -48,11 +49,13 @@ t.test('the Markdown table has the expected columns and rows', async (t) => {
   const rows = firstTable(md);
   const header = rows[0]!;
   const expected = [
-    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid (strict) ms', 'hybrid (flat) ms', ...(qemu ? ['qemu ms'] : []), 'native ms',
-    'tier 1 MIPS', 'hybrid (strict) MIPS', 'hybrid (flat) MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
-    'hybrid (strict) speedup over tier 1', 'hybrid (flat) speedup over tier 1',
-    ...(qemu ? ['hybrid (strict) time ÷ qemu', 'hybrid (flat) time ÷ qemu'] : []),
-    'hybrid (strict) time ÷ native', 'hybrid (flat) time ÷ native',
+    'kernel', 'guest instructions', 'tier 1 ms', 'hybrid (strict) ms', 'hybrid (flat) ms', 'hybrid (warm cache) ms', ...(qemu ? ['qemu ms'] : []), 'native ms',
+    'tier 1 MIPS', 'hybrid (strict) MIPS', 'hybrid (flat) MIPS', 'hybrid (warm cache) MIPS', ...(qemu ? ['qemu MIPS'] : []), 'in tier 2',
+    'regions from the cache',
+    'hybrid (strict) speedup over tier 1', 'hybrid (flat) speedup over tier 1', 'hybrid (warm cache) speedup over tier 1',
+    ...(qemu ? ['hybrid (strict) time ÷ qemu', 'hybrid (flat) time ÷ qemu', 'hybrid (warm cache) time ÷ qemu'] : []),
+    'hybrid (strict) time ÷ native', 'hybrid (flat) time ÷ native', 'hybrid (warm cache) time ÷ native',
+    'hybrid (warm cache) time ÷ hybrid (strict)',
   ];
   // The native columns are there when a host compiler is.
   const nativeColumn = (h: string): boolean => h === 'native ms' || h.endsWith('÷ native');
@@ -64,6 +67,10 @@ t.test('the Markdown table has the expected columns and rows', async (t) => {
     t.match(r[2], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${r[0]}: tier 1 time as median (min–max)`);
     t.match(r[header.indexOf('hybrid (flat) ms')], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${r[0]}: flat time as median (min–max)`);
     t.match(r[header.indexOf('hybrid (flat) MIPS')], /^[\d,.]+$/, `${r[0]}: flat MIPS`);
+    t.match(r[header.indexOf('hybrid (warm cache) ms')], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${r[0]}: warm-cache time as median (min–max)`);
+    t.match(r[header.indexOf('hybrid (warm cache) MIPS')], /^[\d,.]+$/, `${r[0]}: warm-cache MIPS`);
+    const fromCache = r[header.indexOf('regions from the cache')]!;
+    t.ok(/^\d+$/.test(fromCache) && Number(fromCache) > 0, `${r[0]}: regions from the cache (${fromCache})`);
     for (const h of header.filter((h) => /speedup over tier 1|÷/.test(h))) t.match(r[header.indexOf(h)], /^[\d.,]+×$/, `${r[0]}: ${h}`);
   }
   // The geometric-mean row fills exactly the ratio columns, strict and flat alike.
@@ -86,6 +93,11 @@ t.test('the Markdown table has the expected columns and rows', async (t) => {
   t.match(md, /- Memory models: strict, the default and the model hyemu guarantees to match Linux: .*; flat .*loads inside the guest address space are not checked .*stores still are\./,
     'says what each memory model checks');
   t.notMatch(md, /No hybrid \(flat\) column/, 'the flat column is not reported missing');
+  t.match(md, /\*\*hybrid \(warm cache\)\*\* is hybrid \(strict\) with a persistent trace cache filled beforehand/, 'says what the warm-cache mode is');
+  t.match(md, /- Warm cache: before the first timed run, one run of each kernel with tier2\.finishCompiles .*fills a trace cache .*; the caches were in a temporary folder, removed after the bench\./,
+    'says how the cache was filled and where it was');
+  t.match(md, /for tier 1 alone and for hybrid, cold \(no cache\) and with the warm trace cache/, 'the warm-up section names the warm run');
+  t.notMatch(md, /No hybrid \(warm cache\) column/, 'the warm-cache column is not reported missing');
 });
 
 t.test('report.json has the expected fields', async (t) => {
@@ -112,6 +124,21 @@ t.test('report.json has the expected fields', async (t) => {
     else t.equal(k.flatToQemu, null, `${k.name}: no flat ÷ qemu`);
     if (k.native) t.ok(Math.abs(k.flatToNative! - flat.medianMs / k.native.medianMs) < 1e-9, `${k.name}: flat ÷ native`);
     else t.equal(k.flatToNative, null, `${k.name}: no flat ÷ native`);
+    const warm = k.hybridWarm!;
+    t.equal(warm.samplesMs.length, 1, `${k.name}: one warm-cache sample`);
+    t.equal(warm.medianMs, warm.samplesMs[0]);
+    t.ok(Math.abs(warm.mips! - k.instructions / warm.medianMs / 1000) < 1e-9, `${k.name}: warm-cache MIPS from the same instruction count`);
+    // The filling run stored regions, and the timed run (the first to read
+    // the cache after it) installed some of them, no more than were stored.
+    t.ok(warm.filled > 0, `${k.name}: the filling run stored regions (${warm.filled})`);
+    t.ok(warm.fromCache > 0 && warm.fromCache <= warm.filled, `${k.name}: regions from the cache (${warm.fromCache} of ${warm.filled})`);
+    t.ok(warm.tier2Share > 0 && warm.tier2Share <= 1, `${k.name}: the warm run runs in tier 2 (${warm.tier2Share})`);
+    t.ok(Math.abs(k.warmSpeedupOverTier1! - k.tier1.medianMs / warm.medianMs) < 1e-9, `${k.name}: warm speedup = tier 1 ÷ warm`);
+    t.ok(Math.abs(k.warmToHybrid! - warm.medianMs / k.hybrid.medianMs) < 1e-9, `${k.name}: warm ÷ cold hybrid`);
+    if (qemu) t.ok(Math.abs(k.warmToQemu! - warm.medianMs / k.qemu!.medianMs) < 1e-9, `${k.name}: warm ÷ qemu`);
+    else t.equal(k.warmToQemu, null, `${k.name}: no warm ÷ qemu`);
+    if (k.native) t.ok(Math.abs(k.warmToNative! - warm.medianMs / k.native.medianMs) < 1e-9, `${k.name}: warm ÷ native`);
+    else t.equal(k.warmToNative, null, `${k.name}: no warm ÷ native`);
     t.ok(k.hybrid.tier2Share >= 0 && k.hybrid.tier2Share <= 1, `${k.name}: tier-2 share`);
     if (qemu) t.ok(k.qemu!.medianMs > 0 && k.hybridToQemu! > 0, `${k.name}: qemu time and ratio`);
     else t.equal(k.qemu, null, `${k.name}: no qemu`);
@@ -119,6 +146,7 @@ t.test('report.json has the expected fields', async (t) => {
   }
   t.equal(r.columns.qemu.skipped === null, qemu, 'qemu column iff qemu-riscv32 is installed');
   t.same(r.columns.flat, { skipped: null }, 'flat column on by default');
+  t.same(r.columns.warm, { skipped: null, cacheDir: null }, 'warm-cache column on by default, in a temporary folder');
   const near = (a: number | null, b: number | null, what: string): void => {
     t.ok(a !== null && b !== null && Math.abs(a - b) < 1e-9, `${what}: ${a} = ${b}`);
   };
@@ -127,24 +155,32 @@ t.test('report.json has the expected fields', async (t) => {
   if (qemu) near(r.geomean.flatToQemu, geomean(r.kernels.map((k) => k.flatToQemu!)), 'geometric mean of flat ÷ qemu');
   else t.equal(r.geomean.flatToQemu, null, 'no geometric mean of flat ÷ qemu');
   if (r.columns.native.skipped === null) near(r.geomean.flatToNative, geomean(r.kernels.map((k) => k.flatToNative!)), 'geometric mean of flat ÷ native');
+  near(r.geomean.warmSpeedupOverTier1, geomean(r.kernels.map((k) => k.warmSpeedupOverTier1!)), 'geometric mean of the warm-cache speedup');
+  near(r.geomean.warmToHybrid, geomean(r.kernels.map((k) => k.warmToHybrid!)), 'geometric mean of warm ÷ cold hybrid');
+  if (qemu) near(r.geomean.warmToQemu, geomean(r.kernels.map((k) => k.warmToQemu!)), 'geometric mean of warm ÷ qemu');
+  else t.equal(r.geomean.warmToQemu, null, 'no geometric mean of warm ÷ qemu');
+  if (r.columns.native.skipped === null) near(r.geomean.warmToNative, geomean(r.kernels.map((k) => k.warmToNative!)), 'geometric mean of warm ÷ native');
+  t.match(r.method.warmCache, /finishCompiles .*RunOptions\.cache/, 'says how the warm cache is filled');
   t.match(r.method.memoryModels, /^strict, the default .*flat \(RunOptions\.memoryModel 'flat'\): loads .* not checked .*stores still are$/);
   t.equal(r.sweeps.length, 1);
   t.same(r.sweeps[0]!.values, ['2', '50']);
   t.equal(r.sweeps[0]!.baseline, '50');
   t.same(r.sweeps[0]!.kernels.map((k) => k.points.length), [2, 2]);
   t.equal(r.warmup?.kernel, 'crc16', 'warm-up of the first kernel');
-  t.ok(r.warmup!.tier1.samples.length > 0 && r.warmup!.hybrid.samples.length > 0, 'warm-up samples for both modes');
+  t.ok(r.warmup!.tier1.samples.length > 0 && r.warmup!.hybrid.samples.length > 0, 'warm-up samples for tier 1 and cold hybrid');
+  t.ok(r.warmup!.warm !== null && r.warmup!.warm.samples.length > 0, 'warm-up samples for the warm cache');
 });
 
 svgTest('speedup.svg', [
-  'kernel: crc16;', 'kernel: sieve;', 'kernel: geometric mean;', 'mode: hybrid (strict)', 'mode: hybrid (flat)', ...(qemu ? ['mode: qemu-riscv32'] : []),
+  'kernel: crc16;', 'kernel: sieve;', 'kernel: geometric mean;', 'mode: hybrid (strict)', 'mode: hybrid (flat)', 'mode: hybrid (warm cache)',
+  ...(qemu ? ['mode: qemu-riscv32'] : []),
 ]);
-svgTest('warmup.svg', ['Warm-up of crc16', 'mode: tier 1', 'mode: hybrid']);
+svgTest('warmup.svg', ['Warm-up of crc16', 'mode: tier 1', 'mode: hybrid (cold)', 'mode: hybrid (warm cache)', 'installs of the cold hybrid run']);
 svgTest('sweep-hotThreshold.svg', ['Sweep of hotThreshold', 'kernel: crc16"', 'kernel: sieve"', 'hotThreshold: 2;', 'hotThreshold: 50;']);
 
-t.test('without qemu, native and flat the table leaves those columns out', async (t) => {
+t.test('without qemu, native, flat and warm cache the table leaves those columns out', async (t) => {
   const dir = path.join(out, 'plain');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--out', dir]);
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-warm', '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
   const rows = firstTable(md);
@@ -156,30 +192,77 @@ t.test('without qemu, native and flat the table leaves those columns out', async
   t.equal(json.columns.qemu.skipped, 'turned off (--no-qemu)');
   t.equal(json.columns.native.skipped, 'turned off (--no-native)');
   t.equal(json.columns.flat.skipped, 'turned off (--no-flat)');
+  t.same(json.columns.warm, { skipped: 'turned off (--no-warm)', cacheDir: null });
   const k = json.kernels[0]!;
   t.same([k.hybridFlat, k.flatSpeedupOverTier1, k.flatToQemu, k.flatToNative], [null, null, null, null], 'no flat figures');
   t.same([json.geomean.flatSpeedupOverTier1, json.geomean.flatToQemu, json.geomean.flatToNative], [null, null, null], 'no flat geometric means');
+  t.same([k.hybridWarm, k.warmSpeedupOverTier1, k.warmToQemu, k.warmToNative, k.warmToHybrid], [null, null, null, null, null], 'no warm-cache figures');
+  t.same([json.geomean.warmSpeedupOverTier1, json.geomean.warmToQemu, json.geomean.warmToNative, json.geomean.warmToHybrid], [null, null, null, null],
+    'no warm-cache geometric means');
+  t.equal(json.warmup?.warm, null, 'no warm-cache warm-up run');
   t.ok(json.geomean.speedupOverTier1! > 0, 'the strict geometric mean is still there');
   t.match(md, /- No hybrid \(flat\) column: turned off \(--no-flat\)\./, 'the report says why');
   t.notMatch(md, /hybrid \(flat\) the same with the flat one/, 'the intro does not mention the flat column');
+  t.match(md, /- No hybrid \(warm cache\) column: turned off \(--no-warm\)\./, 'the report says why there is no warm-cache column');
+  t.notMatch(md, /warm cache\)\*\* is|- Warm cache:|hybrid \(warm cache\) like/, 'nor describes the warm-cache mode');
   t.match(r.stderr, /no qemu-riscv32 column: turned off \(--no-qemu\)/, 'says why on stderr');
   t.match(r.stderr, /no hybrid \(flat\) column: turned off \(--no-flat\)/, 'says why the flat column is missing on stderr');
-  t.notOk(fs.readFileSync(path.join(dir, 'speedup.svg'), 'utf8').includes('mode: hybrid (flat)'), 'no flat bars in the chart');
+  t.match(r.stderr, /no hybrid \(warm cache\) column: turned off \(--no-warm\)/, 'says why the warm-cache column is missing on stderr');
+  const speedup = fs.readFileSync(path.join(dir, 'speedup.svg'), 'utf8');
+  t.notOk(speedup.includes('mode: hybrid (flat)'), 'no flat bars in the chart');
+  t.notOk(speedup.includes('mode: hybrid (warm cache)'), 'no warm-cache bars in the chart');
+  const warmup = fs.readFileSync(path.join(dir, 'warmup.svg'), 'utf8');
+  t.ok(warmup.includes('mode: hybrid') && !warmup.includes('mode: hybrid (cold)') && !warmup.includes('warm cache'), 'the warm-up chart: tier 1 and hybrid only');
 });
 
-t.test('the flat hybrid mode is interleaved and rotated with the others, on hybrid\'s settings', async (t) => {
-  const whats: string[] = [];
+t.test('with --cache DIR the warm-cache runs keep their caches in a fresh folder inside DIR', async (t) => {
+  const cacheDir = path.join(out, 'cache');
+  fs.mkdirSync(path.join(cacheDir, 'other'), { recursive: true });
+  const dir = path.join(out, 'cached');
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--cache', cacheDir, '--out', dir]);
+  t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
+  const kept = json.columns.warm.cacheDir!;
+  t.equal(json.columns.warm.skipped, null);
+  t.equal(path.dirname(kept), cacheDir, 'a folder inside DIR');
+  t.match(path.basename(kept), /^bench-/, 'named for the bench');
+  t.same(fs.readdirSync(cacheDir).sort(), ['other', path.basename(kept)].sort(), 'nothing else in DIR is touched');
+  t.same(fs.readdirSync(kept), ['crc16'], 'one folder per kernel');
+  const layout = path.join(kept, 'crc16', 'hyemu-traces-v1');
+  const keys = fs.readdirSync(layout);
+  t.equal(keys.length, 1, 'one option set: the fill and the warm runs share the key');
+  const regions = fs.readdirSync(path.join(layout, keys[0]!)).filter((f) => f.endsWith('.htc'));
+  const warm = json.kernels[0]!.hybridWarm!;
+  t.ok(regions.length >= warm.filled && warm.filled > 0, `the stored regions are kept (${regions.length} files, ${warm.filled} from the fill)`);
+  t.ok(warm.fromCache > 0 && warm.fromCache <= warm.filled, `regions from the cache: ${warm.fromCache}, none from an earlier bench`);
+  t.ok(fs.readFileSync(path.join(dir, 'report.md'), 'utf8').includes(`the caches were kept in ${kept}.`), 'the report says where');
+  t.ok(r.stderr.includes(`kept the warm-cache runs' trace caches in ${kept}`), 'says where on stderr');
+});
+
+t.test('the flat and warm-cache hybrid modes are interleaved and rotated with the others, on hybrid\'s settings', async (t) => {
+  const calls: Array<{ done: number; total: number; what: string }> = [];
   const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
   const results = await runBench({
-    kernels, repeat: 3, tier2: { hotThreshold: 2, waitForInstall: true }, sweeps: [], qemu: false, native: false, flat: true, warmupKernel: null,
-    onRun: (_done, _total, what) => whats.push(what),
+    kernels, repeat: 3, tier2: { hotThreshold: 2, waitForInstall: true }, sweeps: [], qemu: false, native: false, flat: true, warm: true,
+    warmupKernel: 'crc16', warmupIntervalMs: 5,
+    onRun: (done, total, what) => calls.push({ done, total, what }),
   });
+  const whats = calls.map((c) => c.what);
   const timed = whats.filter((w) => / \(run \d of 3\)$/.test(w)).map((w) => w.replace(/^crc16: /, ''));
   t.same(timed, [
-    'tier 1 (run 1 of 3)', 'hybrid (run 1 of 3)', 'hybrid, flat (run 1 of 3)',
-    'hybrid (run 2 of 3)', 'hybrid, flat (run 2 of 3)', 'tier 1 (run 2 of 3)',
-    'hybrid, flat (run 3 of 3)', 'tier 1 (run 3 of 3)', 'hybrid (run 3 of 3)',
+    'tier 1 (run 1 of 3)', 'hybrid (run 1 of 3)', 'hybrid, flat (run 1 of 3)', 'hybrid, warm cache (run 1 of 3)',
+    'hybrid (run 2 of 3)', 'hybrid, flat (run 2 of 3)', 'hybrid, warm cache (run 2 of 3)', 'tier 1 (run 2 of 3)',
+    'hybrid, flat (run 3 of 3)', 'hybrid, warm cache (run 3 of 3)', 'tier 1 (run 3 of 3)', 'hybrid (run 3 of 3)',
   ], 'each repetition runs every mode once, the order rotating');
+  t.equal(whats[0], 'crc16: filling the trace cache', 'the cache is filled before the first timed run');
+  t.same(whats.filter((w) => !timed.some((x) => w === `crc16: ${x}`)), [
+    'crc16: filling the trace cache', 'crc16: hybrid with trace profiling',
+    'crc16: warm-up of tier 1', 'crc16: warm-up of hybrid', 'crc16: warm-up of hybrid with the warm cache', 'done',
+  ], 'the runs besides the timed ones');
+  // The progress total counts every run: 1 fill + 12 timed + 1 profiled + 3 warm-ups.
+  t.same(calls.map((c) => c.done), calls.map((_, i) => i), 'one call per run');
+  t.ok(calls.every((c) => c.total === 17), `the total is every run (${calls[0]!.total})`);
+  t.equal(calls.at(-1)!.done, calls.at(-1)!.total, 'done at the total');
   const runs = results.runs.get('crc16')!;
   const flat = runs.get(FLAT_VARIANT)!;
   t.equal(flat.length, 3, 'three flat runs');
@@ -187,8 +270,26 @@ t.test('the flat hybrid mode is interleaved and rotated with the others, on hybr
     t.equal(m.instructions, runs.get('hybrid')![0]!.instructions, 'the same guest instructions as strict');
     // Only hybrid's settings (an early threshold, waiting for installs) make so short a run install traces.
     t.ok(m.tier2 !== null && m.tier2.installed > 0, `tier 2 on with hybrid's settings (${m.tier2?.installed} traces installed)`);
+    t.equal(m.tier2?.cache ?? null, null, 'no cache in the flat runs');
   }
   t.same(results.flat, { skipped: null });
+  t.same(results.warm, { skipped: null, cacheDir: null });
+  const fill = runs.get(WARM_FILL_VARIANT)!;
+  t.equal(fill.length, 1, 'one run filled the cache');
+  const stored = fill[0]!.tier2!.cache!;
+  t.ok(stored.written > 0 && stored.fromCache === 0, `the fill run compiled and stored regions (${stored.written}) into an empty cache`);
+  const warm = runs.get(WARM_VARIANT)!;
+  t.equal(warm.length, 3, 'three warm-cache runs');
+  for (const m of warm) {
+    t.equal(m.instructions, runs.get('hybrid')![0]!.instructions, 'the same guest instructions as cold hybrid');
+    const c = m.tier2?.cache;
+    t.ok(c && c.fromCache > 0, `regions from the cache (${c?.fromCache})`);
+    t.equal(c?.dir, stored.dir, 'the cache the fill run filled, under the same key');
+    t.same([c?.differing, c?.unusable], [0, 0], 'every cached region usable');
+  }
+  for (const m of runs.get('hybrid')!) t.equal(m.tier2?.cache ?? null, null, 'cold hybrid runs without a cache');
+  t.ok(results.warmup?.warm !== null && results.warmup!.warm.samples.length > 0, 'a warm-cache warm-up run');
+  t.notOk(fs.existsSync(stored.dir), 'the temporary cache folder is removed at the end');
 });
 
 t.test('without qemu-riscv32 and cc installed, the bench runs and says why their columns are missing', async (t) => {
@@ -226,7 +327,8 @@ t.test('a kernel that fails its own check fails the bench with exit 1', async (t
   // 0 iterations is a bad argument: the kernel prints its usage and exits 2.
   const r = hyemu(['bench', '--kernels', 'crc16', '--args', '0', '--repeat', '1', '--out', path.join(out, 'failed')]);
   t.equal(r.status, 1, 'exit 1');
-  t.equal(r.stderr, 'hyemu: crc16 failed its own check under tier 1 (exit 2): usage: bench/kernels/bin/crc16.elf [iterations>0]\n'
+  // The first run of the bench is the one that fills the warm cache.
+  t.equal(r.stderr, 'hyemu: crc16 failed its own check under hybrid, filling the cache (exit 2): usage: bench/kernels/bin/crc16.elf [iterations>0]\n'
     .replace('bench/kernels/bin/crc16.elf', path.resolve('bench/kernels/bin/crc16.elf')), 'says which kernel, mode and why');
   t.equal(r.stdout, '', 'no table');
 });

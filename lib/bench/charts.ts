@@ -25,11 +25,12 @@ const CONFIG = {
 /** A log scale once the values span more than this factor (native is ~100× tier 1). */
 const LOG_SPAN = 20;
 
-/** Grouped bars per kernel (and the geometric mean): speedup over tier 1 alone of hybrid (strict and flat), qemu-riscv32 and native. */
+/** Grouped bars per kernel (and the geometric mean): speedup over tier 1 alone of hybrid (strict, flat and warm cache), qemu-riscv32 and native. */
 export function speedupChart(r: BenchReport): Promise<string> {
   const modes: Array<[string, (k: BenchReport['kernels'][number]) => number | null]> = [
     ['hybrid (strict)', (k) => k.speedupOverTier1],
     ['hybrid (flat)', (k) => k.flatSpeedupOverTier1],
+    ['hybrid (warm cache)', (k) => k.warmSpeedupOverTier1],
     ['qemu-riscv32', (k) => (k.qemu ? k.tier1.medianMs / k.qemu.medianMs : null)],
     ['native', (k) => (k.native ? k.tier1.medianMs / k.native.medianMs : null)],
   ];
@@ -73,19 +74,20 @@ export function speedupChart(r: BenchReport): Promise<string> {
   });
 }
 
-/** Guest MIPS over time of tier 1 alone and of hybrid, with a vertical line at each trace install. */
+/** Guest MIPS over time of tier 1 alone, of hybrid, and of hybrid with the warm trace cache, with a vertical line at each trace install of the cold hybrid run. */
 export function warmupChart(w: NonNullable<BenchReport['warmup']>): Promise<string> {
   // Each sample is the MIPS of the interval ending at its time: drawn as steps,
   // the first one from time 0.
   const series = (mode: string, t: Timeline): Array<{ mode: string; timeMs: number; mips: number }> =>
     t.samples.length === 0 ? [] : [{ mode, timeMs: 0, mips: t.samples[0]!.mips }, ...t.samples.map((s) => ({ mode, ...s }))];
-  const samples = [...series('tier 1', w.tier1), ...series('hybrid', w.hybrid)];
+  const modes = ['tier 1', w.warm ? 'hybrid (cold)' : 'hybrid', ...(w.warm ? ['hybrid (warm cache)'] : [])];
+  const samples = [...series(modes[0]!, w.tier1), ...series(modes[1]!, w.hybrid), ...(w.warm ? series(modes[2]!, w.warm) : [])];
   const installs = w.hybrid.installs.map((i) => ({ ...i, what: 'trace installed' }));
   return toSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Warm-up of ${w.kernel}: guest MIPS over time`,
-      subtitle: `sampled every ${w.intervalMs} ms; grey lines: the ${installs.length} tier-2 trace installs of the hybrid run`,
+      subtitle: `sampled every ${w.intervalMs} ms; grey lines: the ${installs.length} tier-2 trace installs of the ${w.warm ? 'cold ' : ''}hybrid run`,
     },
     config: CONFIG,
     width: 640,
@@ -102,7 +104,7 @@ export function warmupChart(w: NonNullable<BenchReport['warmup']>): Promise<stri
         encoding: {
           x: { field: 'timeMs', type: 'quantitative', title: 'time since the guest started (ms)' },
           y: { field: 'mips', type: 'quantitative', title: 'guest MIPS' },
-          color: { field: 'mode', type: 'nominal', sort: ['tier 1', 'hybrid'], title: null, legend: { orient: 'top' } },
+          color: { field: 'mode', type: 'nominal', sort: modes, title: null, legend: { orient: 'top' } },
         },
       },
     ],

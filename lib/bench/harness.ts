@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import type { TraceCacheOptions } from '../runtime/options.js';
 import { DEFAULT_TIER2, type Tier2Options } from '../tier2-optimizer/options.js';
 import { Tier2Pool } from '../tier2-optimizer/pool.js';
 import type { Kernel } from './kernels.js';
@@ -18,6 +21,15 @@ export interface BenchConfig {
   readonly native: boolean;
   /** Whether to measure hybrid with the flat memory model too. */
   readonly flat: boolean;
+  /** Whether to measure hybrid with a warm trace cache too: one run of each
+   *  kernel with finishCompiles fills its cache first (what `hyemu aot` does). */
+  readonly warm: boolean;
+  /** An existing, empty folder for the warm-cache mode's trace caches (one
+   *  subfolder per kernel), kept after the bench; by default a temporary
+   *  folder, removed at the end. */
+  readonly cacheDir?: string;
+  /** Receives the trace cache's warnings (default: process.emitWarning). */
+  readonly onCacheWarning?: (message: string) => void;
   /** The kernel whose warm-up is charted (null: none). */
   readonly warmupKernel: string | null;
   /** Progress-sample interval of the warm-up runs. */
@@ -44,9 +56,19 @@ export interface BenchResults {
   readonly native: Column;
   /** The flat-memory hybrid mode: skipped says why it was not run. */
   readonly flat: { readonly skipped: string | null };
+  /** The warm-cache hybrid mode: skipped says why it was not run; cacheDir
+   *  is where its caches were kept (null: a temporary folder, removed). */
+  readonly warm: { readonly skipped: string | null; readonly cacheDir: string | null };
   /** Kernel name -> variant id -> its measurements, in run order. */
   readonly runs: ReadonlyMap<string, ReadonlyMap<string, readonly Measurement[]>>;
-  readonly warmup: { readonly kernel: string; readonly intervalMs: number; readonly tier1: Timeline; readonly hybrid: Timeline } | null;
+  readonly warmup: {
+    readonly kernel: string;
+    readonly intervalMs: number;
+    readonly tier1: Timeline;
+    readonly hybrid: Timeline;
+    /** The same run with the kernel's warm trace cache (null: the warm-cache mode is off). */
+    readonly warm: Timeline | null;
+  } | null;
 }
 
 /** The id of a sweep point's variant (the key in BenchResults.runs). */
@@ -55,7 +77,13 @@ export const sweepVariant = (sweep: Sweep, label: string): string => `sweep:${sw
 /** The id of the hybrid mode with `memoryModel: 'flat'`. */
 export const FLAT_VARIANT = 'hybrid-flat';
 
-/** A way to run a kernel: one of the five modes (tier1, hybrid, hybrid-flat, qemu, native), or hybrid at a sweep point. */
+/** The id of the hybrid mode with a warm trace cache. */
+export const WARM_VARIANT = 'hybrid-warm';
+
+/** The runs map's key for each kernel's one run that filled its warm cache (not timed). */
+export const WARM_FILL_VARIANT = 'hybrid-warm-fill';
+
+/** A way to run a kernel: one of the six modes (tier1, hybrid, hybrid-flat, hybrid-warm, qemu, native), or hybrid at a sweep point. */
 interface Variant {
   readonly id: string;
   readonly label: string;
@@ -72,8 +100,11 @@ export const PROFILED_VARIANT = 'hybrid-profiled';
  * repetition runs each kernel once in each mode, the order of modes rotating
  * from one repetition to the next, so that drift (thermal, other load)
  * affects every mode alike. Hybrid runs share tier-2 compiler pools that
- * stay warm for the whole bench, as an embedder's would. A kernel whose own
- * check fails stops the bench with a KernelCheckError.
+ * stay warm for the whole bench, as an embedder's would. The warm-cache
+ * mode's caches are filled before the first timed run, one run of each
+ * kernel with `finishCompiles` (as `hyemu aot`), each kernel in its own
+ * folder. A kernel whose own check fails stops the bench with a
+ * KernelCheckError.
  */
 export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
@@ -85,17 +116,29 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const options = { ...config.tier2, ...extra };
     return { ...options, pool: pools.get(options.workers ?? workers) };
   };
-  const variants = makeVariants(config, qemu, native, hybrid);
+  const caches = config.warm ? warmCaches(config) : null;
+  const variants = makeVariants(config, qemu, native, hybrid, caches);
 
   const warmupKernel = config.kernels.find((k) => k.name === config.warmupKernel) ?? null;
   const perRep = config.kernels.reduce((n, k) => n + variants.filter((v) => v.applies(k)).length, 0);
-  const total = perRep * config.repeat + config.kernels.length + (warmupKernel ? 2 : 0);
+  const fills = caches ? config.kernels.length : 0;
+  const total = fills + perRep * config.repeat + config.kernels.length + (warmupKernel ? (caches ? 3 : 2) : 0);
   let done = 0;
   const runs = new Map(config.kernels.map((k) => [k.name, new Map<string, Measurement[]>()]));
 
   try {
     // Start every pool up front and let its threads warm up, so that no run pays for that.
     await pools.warm([workers, ...config.sweeps.flatMap((s) => s.points).flatMap((p) => p.tier2.workers ?? [])]);
+    if (caches) {
+      // Fill each kernel's cache as `hyemu aot` does: one run that, when the
+      // guest ends, compiles what is still queued (so every region that got
+      // hot is stored), on hybrid's settings and pool.
+      for (const k of config.kernels) {
+        config.onRun?.(done++, total, `${k.name}: filling the trace cache`);
+        const m = await runHyemu(k, 'hybrid, filling the cache', { tier2: hybrid({ finishCompiles: true }), cache: caches.option(k) });
+        runs.get(k.name)!.set(WARM_FILL_VARIANT, [m]);
+      }
+    }
     for (let rep = 0; rep < config.repeat; rep++) {
       for (const k of config.kernels) {
         const mine = variants.filter((v) => v.applies(k));
@@ -122,18 +165,64 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       const tier1 = (await runHyemu(warmupKernel, 'tier 1', { tier2: false, timelineMs: intervalMs })).timeline!;
       config.onRun?.(done++, total, `${warmupKernel.name}: warm-up of hybrid`);
       const hyb = (await runHyemu(warmupKernel, 'hybrid', { tier2: hybrid({}), timelineMs: intervalMs })).timeline!;
-      warmup = { kernel: warmupKernel.name, intervalMs, tier1, hybrid: hyb };
+      let warm: Timeline | null = null;
+      if (caches) {
+        config.onRun?.(done++, total, `${warmupKernel.name}: warm-up of hybrid with the warm cache`);
+        warm = (await runHyemu(warmupKernel, 'hybrid, warm cache', { tier2: hybrid({}), cache: caches.option(warmupKernel), timelineMs: intervalMs })).timeline!;
+      }
+      warmup = { kernel: warmupKernel.name, intervalMs, tier1, hybrid: hyb, warm };
     }
     config.onRun?.(done, total, 'done');
     return {
       startedAt, config, workers, qemu, runs, warmup,
       flat: { skipped: config.flat ? null : 'turned off (--no-flat)' },
+      warm: { skipped: config.warm ? null : 'turned off (--no-warm)', cacheDir: caches?.kept ?? null },
       loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       native: { version: native.compiler, skipped: native.skipped },
     };
   } finally {
     await pools.close();
+    caches?.removeTemporary();
   }
+}
+
+/** The warm-cache mode's folders: one per kernel, inside config.cacheDir or a temporary folder. */
+interface WarmCaches {
+  /** A kernel's RunOptions.cache. */
+  option(k: Kernel): TraceCacheOptions;
+  /** The folder kept after the bench (config.cacheDir), or null. */
+  readonly kept: string | null;
+  removeTemporary(): void;
+}
+
+function warmCaches(config: BenchConfig): WarmCaches {
+  const root = config.cacheDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-bench-cache-'));
+  const removeTemporary = (): void => {
+    if (config.cacheDir === undefined) fs.rmSync(root, { recursive: true, force: true });
+  };
+  const dirs = new Map<string, string>();
+  const used = new Set<string>();
+  try {
+    for (const k of config.kernels) {
+      // A kernel's name is a file's (or a bundled kernel's): keep the folder name plain anyway.
+      const base = k.name.replace(/[^\w#-]/g, '_');
+      let name = base;
+      for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+      used.add(name);
+      const dir = path.join(root, name);
+      fs.mkdirSync(dir);
+      dirs.set(k.name, dir);
+    }
+  } catch (e) {
+    removeTemporary();
+    throw e;
+  }
+  const onWarning = config.onCacheWarning;
+  return {
+    option: (k) => ({ dir: dirs.get(k.name)!, ...(onWarning ? { onWarning } : {}) }),
+    kept: config.cacheDir ?? null,
+    removeTemporary,
+  };
 }
 
 /** Whether qemu-riscv32 is there, and the native builds (made now, or found in the cache). */
@@ -149,6 +238,7 @@ async function findColumns(config: BenchConfig): Promise<{ qemu: Column; native:
 
 function makeVariants(
   config: BenchConfig, qemu: Column, native: NativeBuild, hybrid: (extra: Partial<Tier2Options>) => Partial<Tier2Options>,
+  caches: WarmCaches | null,
 ): Variant[] {
   const all = (): boolean => true;
   const variants: Variant[] = [
@@ -160,6 +250,14 @@ function makeVariants(
     variants.push({
       id: FLAT_VARIANT, label: 'hybrid, flat', applies: all,
       run: (k) => runHyemu(k, 'hybrid, flat', { tier2: hybrid({}), memoryModel: 'flat' }),
+    });
+  }
+  if (caches) {
+    // The same settings, warm pool and (strict) memory model as hybrid, with
+    // the kernel's cache filled beforehand: the cache is the only difference.
+    variants.push({
+      id: WARM_VARIANT, label: 'hybrid, warm cache', applies: all,
+      run: (k) => runHyemu(k, 'hybrid, warm cache', { tier2: hybrid({}), cache: caches.option(k) }),
     });
   }
   if (qemu.version) {

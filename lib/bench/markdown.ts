@@ -29,11 +29,12 @@ interface ResultColumn {
   readonly mean?: string;
 }
 
-/** The main table: times (median and min–max), guest MIPS, and the ratios; each strict hybrid column beside its flat one. */
+/** The main table: times (median and min–max), guest MIPS, and the ratios; each strict hybrid column beside its flat and warm-cache ones. */
 export function resultsTable(r: BenchReport): string {
   const qemu = r.columns.qemu.skipped === null;
   const native = r.columns.native.skipped === null;
   const flat = r.columns.flat.skipped === null;
+  const warm = r.columns.warm.skipped === null;
   const g = r.geomean;
   const mean = (x: number | null): string => `**${times(x)}**`;
   const msOr = (t: ModeTimes | null): string => (t ? ms(t) : '–');
@@ -43,19 +44,26 @@ export function resultsTable(r: BenchReport): string {
     { header: 'tier 1 ms', shown: true, cell: (k) => ms(k.tier1) },
     { header: 'hybrid (strict) ms', shown: true, cell: (k) => ms(k.hybrid) },
     { header: 'hybrid (flat) ms', shown: flat, cell: (k) => msOr(k.hybridFlat) },
+    { header: 'hybrid (warm cache) ms', shown: warm, cell: (k) => msOr(k.hybridWarm) },
     { header: 'qemu ms', shown: qemu, cell: (k) => msOr(k.qemu) },
     { header: 'native ms', shown: native, cell: (k) => msOr(k.native) },
     { header: 'tier 1 MIPS', shown: true, cell: (k) => mips(k.tier1) },
     { header: 'hybrid (strict) MIPS', shown: true, cell: (k) => mips(k.hybrid) },
     { header: 'hybrid (flat) MIPS', shown: flat, cell: (k) => mips(k.hybridFlat) },
+    { header: 'hybrid (warm cache) MIPS', shown: warm, cell: (k) => mips(k.hybridWarm) },
     { header: 'qemu MIPS', shown: qemu, cell: (k) => mips(k.qemu) },
     { header: 'in tier 2', shown: true, cell: (k) => `${number(k.hybrid.tier2Share * 100, 0)} %` },
+    { header: 'regions from the cache', shown: warm, cell: (k) => (k.hybridWarm ? number(k.hybridWarm.fromCache, 0) : '–') },
     { header: 'hybrid (strict) speedup over tier 1', shown: true, cell: (k) => times(k.speedupOverTier1), mean: mean(g.speedupOverTier1) },
     { header: 'hybrid (flat) speedup over tier 1', shown: flat, cell: (k) => times(k.flatSpeedupOverTier1), mean: mean(g.flatSpeedupOverTier1) },
+    { header: 'hybrid (warm cache) speedup over tier 1', shown: warm, cell: (k) => times(k.warmSpeedupOverTier1), mean: mean(g.warmSpeedupOverTier1) },
     { header: 'hybrid (strict) time ÷ qemu', shown: qemu, cell: (k) => times(k.hybridToQemu), mean: mean(g.hybridToQemu) },
     { header: 'hybrid (flat) time ÷ qemu', shown: qemu && flat, cell: (k) => times(k.flatToQemu), mean: mean(g.flatToQemu) },
+    { header: 'hybrid (warm cache) time ÷ qemu', shown: qemu && warm, cell: (k) => times(k.warmToQemu), mean: mean(g.warmToQemu) },
     { header: 'hybrid (strict) time ÷ native', shown: native, cell: (k) => times(k.hybridToNative), mean: mean(g.hybridToNative) },
     { header: 'hybrid (flat) time ÷ native', shown: native && flat, cell: (k) => times(k.flatToNative), mean: mean(g.flatToNative) },
+    { header: 'hybrid (warm cache) time ÷ native', shown: native && warm, cell: (k) => times(k.warmToNative), mean: mean(g.warmToNative) },
+    { header: 'hybrid (warm cache) time ÷ hybrid (strict)', shown: warm, cell: (k) => times(k.warmToHybrid), mean: mean(g.warmToHybrid) },
   ];
   const shown = columns.filter((c) => c.shown);
   return table(shown.map((c) => c.header), [
@@ -102,7 +110,9 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     `hyemu ${r.hyemu}, Node.js ${r.host.node}, ${r.host.cpu} (${r.host.cpus} threads), ${r.host.platform}/${r.host.arch}, ${r.date.slice(0, 10)}.`, '',
     `Times are milliseconds of guest run time: the median of ${r.method.repeat} run(s), with the min–max spread in brackets. `
       + 'MIPS is millions of guest (rv32) instructions per second at the median time; "in tier 2" is the share of them run as WebAssembly. '
-      + `Hybrid (strict) runs with the default memory model${r.columns.flat.skipped === null ? ', hybrid (flat) the same with the flat one (see below)' : ''}. `
+      + `Hybrid (strict) runs with the default memory model${r.columns.flat.skipped === null ? ', hybrid (flat) the same with the flat one (see below)' : ''}`
+      + `${r.columns.warm.skipped === null ? ', hybrid (warm cache) like hybrid (strict) with a trace cache filled beforehand; '
+        + '"regions from the cache" is how many of its regions it installed from there (median)' : ''}. `
       + 'The speedup is tier 1 time ÷ hybrid time (higher is better); the last columns divide the hybrid time by the other one (lower is better).', '',
     resultsTable(r), '',
     `![Speedup over tier 1 alone](${charts.speedup})`, '',
@@ -121,8 +131,9 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     const first = r.warmup.hybrid.installs[0];
     out.push(
       '## Warm-up', '',
-      `Guest MIPS of \`${r.warmup.kernel}\` over time, sampled every ${r.warmup.intervalMs} ms, for tier 1 alone and for hybrid; `
-        + `the grey lines mark trace installs (${r.warmup.hybrid.installs.length} in this run`
+      `Guest MIPS of \`${r.warmup.kernel}\` over time, sampled every ${r.warmup.intervalMs} ms, for tier 1 alone and for hybrid`
+        + `${r.warmup.warm ? ', cold (no cache) and with the warm trace cache' : ''}; `
+        + `the grey lines mark the trace installs of the cold hybrid run (${r.warmup.hybrid.installs.length}`
         + `${first ? `, the first at ${sig(first.timeMs)} ms` : ''}).`, '',
       `![Warm-up of ${r.warmup.kernel}](${charts.warmup})`, '',
     );
@@ -139,8 +150,12 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
   out.push(
     '## How this was measured', '',
     `- Modes: **tier 1** is the JavaScript template JIT alone (\`tier2: false\`); **hybrid (strict)** adds tier 2 (${settings}); `
-      + "**hybrid (flat)** is the same with `memoryModel: 'flat'`, on the same warm pool.",
+      + "**hybrid (flat)** is the same with `memoryModel: 'flat'`, on the same warm pool"
+      + `${r.columns.warm.skipped === null ? '; **hybrid (warm cache)** is hybrid (strict) with a persistent trace cache filled beforehand (below)' : ''}.`,
     `- Memory models: ${r.method.memoryModels}.`,
+    ...(r.columns.warm.skipped === null
+      ? [`- Warm cache: ${r.method.warmCache}; the caches were ${r.columns.warm.cacheDir ? `kept in ${r.columns.warm.cacheDir}` : 'in a temporary folder, removed after the bench'}.`]
+      : []),
     `- ${r.method.pool[0]!.toUpperCase()}${r.method.pool.slice(1)}.`,
     `- Order: ${r.method.order}.`,
     `- Machine load (1-minute average): ${number(r.host.loadAverage.start, 2)} at the start, ${number(r.host.loadAverage.end, 2)} at the end, `
@@ -150,6 +165,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     ...skipped('qemu-riscv32', r.columns.qemu),
     ...skipped('native', r.columns.native),
     ...skipped('hybrid (flat)', r.columns.flat),
+    ...skipped('hybrid (warm cache)', r.columns.warm),
     '- Every run checks the exit code: a kernel exits non-zero when its own checks fail, and that fails the bench.',
     '- `report.json` holds every number here, with each run\'s time.', '',
   );

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options } from '../tier2-optimizer/options.js';
 import type { ProfileTotals } from '../profile/trace-profile.js';
-import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, type BenchResults } from './harness.js';
+import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, WARM_FILL_VARIANT, WARM_VARIANT, type BenchResults } from './harness.js';
 import { packageRoot } from './kernels.js';
 import type { Measurement, Timeline } from './runners.js';
 import { geomean, median, summarize } from './stats.js';
@@ -46,6 +46,22 @@ export interface KernelResult {
   readonly flatSpeedupOverTier1: number | null;
   readonly flatToQemu: number | null;
   readonly flatToNative: number | null;
+  /** Hybrid with a warm trace cache (filled by one run with finishCompiles
+   *  first), same tier-2 settings, pool and strict memory model (null: not
+   *  run, --no-warm). */
+  readonly hybridWarm: (ModeTimes & {
+    /** Regions installed from the cache (median over the warm runs). */
+    readonly fromCache: number;
+    /** Regions the run that filled the cache stored. */
+    readonly filled: number;
+    /** Share of guest instructions run in tier 2 (median). */
+    readonly tier2Share: number;
+  }) | null;
+  /** The same three ratios for the warm-cache time, and warm ÷ (cold) hybrid (lower: the cache helps). */
+  readonly warmSpeedupOverTier1: number | null;
+  readonly warmToQemu: number | null;
+  readonly warmToNative: number | null;
+  readonly warmToHybrid: number | null;
 }
 
 export interface SweepResult {
@@ -82,6 +98,8 @@ export interface BenchReport {
     readonly pool: string;
     /** What the strict and flat memory models check. */
     readonly memoryModels: string;
+    /** How the warm-cache mode's cache is filled and what its time includes. */
+    readonly warmCache: string;
   };
   /** The hybrid mode's tier-2 settings. */
   readonly hybrid: Record<string, number | string | boolean>;
@@ -89,6 +107,8 @@ export interface BenchReport {
     readonly qemu: { readonly version: string | null; readonly skipped: string | null };
     readonly native: { readonly version: string | null; readonly skipped: string | null };
     readonly flat: { readonly skipped: string | null };
+    /** cacheDir: where the caches were kept (null: a temporary folder, removed). */
+    readonly warm: { readonly skipped: string | null; readonly cacheDir: string | null };
   };
   readonly kernels: readonly KernelResult[];
   readonly geomean: {
@@ -98,6 +118,10 @@ export interface BenchReport {
     readonly flatSpeedupOverTier1: number | null;
     readonly flatToQemu: number | null;
     readonly flatToNative: number | null;
+    readonly warmSpeedupOverTier1: number | null;
+    readonly warmToQemu: number | null;
+    readonly warmToNative: number | null;
+    readonly warmToHybrid: number | null;
   };
   readonly sweeps: readonly SweepResult[];
   readonly warmup: {
@@ -105,6 +129,8 @@ export interface BenchReport {
     readonly intervalMs: number;
     readonly tier1: Timeline;
     readonly hybrid: Timeline;
+    /** The hybrid run with the warm cache (null: --no-warm). */
+    readonly warm: Timeline | null;
   } | null;
 }
 
@@ -145,6 +171,13 @@ export function buildReport(r: BenchResults): BenchReport {
     const qemu = runs.has('qemu') ? times(runs.get('qemu')!, instructions) : null;
     const native = runs.has('native') ? times(runs.get('native')!, null) : null;
     const flat = runs.has(FLAT_VARIANT) ? times(runs.get(FLAT_VARIANT)!, instructions) : null;
+    const warmRuns = runs.get(WARM_VARIANT) ?? null;
+    const warm = warmRuns ? {
+      ...times(warmRuns, instructions),
+      fromCache: median(warmRuns.map((m) => m.tier2?.cache?.fromCache ?? 0)),
+      filled: runs.get(WARM_FILL_VARIANT)?.[0]?.tier2?.cache?.written ?? 0,
+      tier2Share: median(warmRuns.map((m) => m.tier2?.share ?? 0)),
+    } : null;
     const firstInstalls = nonNull(hybridRuns.map((m) => m.tier2?.firstInstallMs ?? null));
     return {
       name: k.name, args: k.args, ...(k.description ? { description: k.description } : {}),
@@ -163,6 +196,11 @@ export function buildReport(r: BenchResults): BenchReport {
       flatSpeedupOverTier1: flat ? ratio(tier1.medianMs, flat) : null,
       flatToQemu: flat ? ratio(flat.medianMs, qemu) : null,
       flatToNative: flat ? ratio(flat.medianMs, native) : null,
+      hybridWarm: warm,
+      warmSpeedupOverTier1: warm ? ratio(tier1.medianMs, warm) : null,
+      warmToQemu: warm ? ratio(warm.medianMs, qemu) : null,
+      warmToNative: warm ? ratio(warm.medianMs, native) : null,
+      warmToHybrid: warm ? ratio(warm.medianMs, hybrid) : null,
     };
   });
 
@@ -201,9 +239,14 @@ export function buildReport(r: BenchResults): BenchReport {
       pool: `hybrid runs share one tier-2 compiler pool of ${r.workers} worker thread(s), started and warmed before the first run and kept for the whole bench, as an embedder would`,
       memoryModels: 'strict, the default and the model hyemu guarantees to match Linux: every guest load and store is checked against the page table; '
         + "flat (RunOptions.memoryModel 'flat'): loads inside the guest address space are not checked (a hole reads as zeros), stores still are",
+      warmCache: 'before the first timed run, one run of each kernel with tier2.finishCompiles (as `hyemu aot`: what is still queued when the guest ends '
+        + 'is compiled too) fills a trace cache (RunOptions.cache) in a fresh folder of its own; every hybrid (warm cache) run uses that folder, '
+        + 'on the settings, pool and strict memory model of hybrid, and stores what it compiles anew there too. Its time includes waiting for the '
+        + 'cached modules to compile in V8 before the first instruction and for its own cache writes at the end; reading the cache files happens '
+        + 'when the emulator is created, before the timed run',
     },
     hybrid: hybridSettings(r.config.tier2, r.workers),
-    columns: { qemu: r.qemu, native: r.native, flat: r.flat },
+    columns: { qemu: r.qemu, native: r.native, flat: r.flat, warm: r.warm },
     kernels,
     geomean: {
       speedupOverTier1: geomean(kernels.map((k) => k.speedupOverTier1)),
@@ -212,6 +255,10 @@ export function buildReport(r: BenchResults): BenchReport {
       flatSpeedupOverTier1: meanOfAll(kernels.map((k) => k.flatSpeedupOverTier1)),
       flatToQemu: meanOfAll(kernels.map((k) => k.flatToQemu)),
       flatToNative: meanOfAll(kernels.map((k) => k.flatToNative)),
+      warmSpeedupOverTier1: meanOfAll(kernels.map((k) => k.warmSpeedupOverTier1)),
+      warmToQemu: meanOfAll(kernels.map((k) => k.warmToQemu)),
+      warmToNative: meanOfAll(kernels.map((k) => k.warmToNative)),
+      warmToHybrid: meanOfAll(kernels.map((k) => k.warmToHybrid)),
     },
     sweeps,
     warmup: r.warmup,

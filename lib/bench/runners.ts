@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Emulator } from '../runtime/emulator.js';
-import type { MemoryModel } from '../runtime/options.js';
+import type { MemoryModel, TraceCacheOptions } from '../runtime/options.js';
 import type { Tier2Stats } from '../runtime/tier2-engine.js';
 import type { Tier2Options } from '../tier2-optimizer/options.js';
 import type { Kernel } from './kernels.js';
@@ -47,6 +47,8 @@ export interface HyemuMode {
   readonly tier2: false | Partial<Tier2Options>;
   /** RunOptions.memoryModel (default 'strict'). */
   readonly memoryModel?: MemoryModel;
+  /** RunOptions.cache: the persistent trace cache (the warm-cache mode). */
+  readonly cache?: TraceCacheOptions;
   /** Also sample the run's progress this often, for the warm-up chart. */
   readonly timelineMs?: number;
 }
@@ -55,10 +57,11 @@ export interface HyemuMode {
 export async function runHyemu(
   kernel: Kernel, label: string, mode: HyemuMode,
 ): Promise<Measurement & { readonly timeline?: Timeline }> {
-  const { tier2, memoryModel, timelineMs } = mode;
+  const { tier2, memoryModel, cache, timelineMs } = mode;
   const emulator = await Emulator.create(kernel.elf, {
     args: kernel.args, tier2,
     ...(memoryModel !== undefined ? { memoryModel } : {}),
+    ...(cache !== undefined ? { cache } : {}),
     ...(timelineMs !== undefined ? { progressIntervalMs: timelineMs } : {}),
   });
   const timeline = timelineMs !== undefined ? recordTimeline(emulator) : undefined;

@@ -10,11 +10,12 @@ import { buildReport } from '../bench/report.js';
 import { KernelCheckError } from '../bench/runners.js';
 import { parseSweeps, SWEEP_TUNABLES } from '../bench/sweep.js';
 import { benchProgress } from './bench-progress.js';
+import { cacheFlags, cacheFromFlags, type CacheFlags } from './cache-flags.js';
 import { collect, parseCount } from './main.js';
 import { tier2Flags, tier2FromFlags, type Tier2Flags } from './tier2-flags.js';
 import { createTraceDumper } from './trace-dump.js';
 
-interface BenchFlags extends Tier2Flags {
+interface BenchFlags extends Tier2Flags, CacheFlags {
   repeat: number;
   out: string;
   sweep?: string[];
@@ -24,6 +25,7 @@ interface BenchFlags extends Tier2Flags {
   qemu: boolean;
   native: boolean;
   flat: boolean;
+  warm: boolean;
   quiet?: boolean;
 }
 
@@ -41,11 +43,11 @@ function chooseKernels(elfs: readonly string[], flags: BenchFlags): Kernel[] {
   return kernels;
 }
 
-/** `hyemu bench [ELF...]`: tier 1 vs hybrid (strict and flat memory) vs qemu-riscv32 vs native, with sweeps and a report folder. */
+/** `hyemu bench [ELF...]`: tier 1 vs hybrid (strict and flat memory, warm trace cache) vs qemu-riscv32 vs native, with sweeps and a report folder. */
 export function addBenchCommand(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('bench')
-    .description('benchmark the bundled kernels (or your ELFs): tier 1 alone, hybrid (strict and flat memory model), qemu-riscv32 and native; writes a report')
+    .description('benchmark the bundled kernels (or your ELFs): tier 1 alone, hybrid (strict and flat memory model, warm trace cache), qemu-riscv32 and native; writes a report')
     .argument('[elf...]', 'rv32 ELF programs to benchmark instead of the bundled kernels')
     .option('--repeat <N>', 'runs of each kernel in each mode; medians are reported', parseCount, 3)
     .option('--out <DIR>', 'folder for report.md, report.json and the SVG charts', './bench-report')
@@ -56,8 +58,13 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     .option('--no-qemu', 'leave out the qemu-riscv32 column')
     .option('--no-native', 'leave out the native (host cc -O2) column')
     .option('--no-flat', 'leave out the hybrid (flat memory model) column')
+    .option('--no-warm', 'leave out the hybrid (warm trace cache) column')
     .option('--quiet', 'no progress bar or notes on stderr');
   tier2Flags(cmd);
+  cacheFlags(cmd, 'for the warm-cache runs, in a fresh folder per bench');
+  // Without --cache, the warm-cache runs still have one: a temporary folder.
+  const noCache = cmd.options.find((o) => o.long === '--no-cache');
+  if (noCache) noCache.description = 'the warm-cache runs use a temporary folder, removed at the end (the default)';
   // Tier 1 alone is always one of the modes measured; the flag is only refused.
   cmd.options.find((o) => o.long === '--no-tier2')?.hideHelp();
   cmd.action(async (elfs: string[], flags: BenchFlags) => {
@@ -76,12 +83,25 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     } catch (e) {
       throw new OptionError(`--out ${flags.out}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
+    // With --cache, the warm-cache runs keep their caches in a fresh folder
+    // inside the directory, so that no entry of an earlier bench is used.
+    const cache = flags.warm ? cacheFromFlags(flags) : undefined;
+    let cacheDir: string | undefined;
+    if (cache) {
+      try {
+        cacheDir = fs.mkdtempSync(path.join(cache.dir, 'bench-'));
+      } catch (e) {
+        throw new OptionError(`--cache ${cache.dir}: cannot create a folder in it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
 
     const progress = benchProgress(flags.quiet ?? false);
     let results;
     try {
       results = await runBench({
-        kernels, repeat: flags.repeat, tier2, sweeps, qemu: flags.qemu, native: flags.native, flat: flags.flat, warmupKernel,
+        kernels, repeat: flags.repeat, tier2, sweeps, qemu: flags.qemu, native: flags.native, flat: flags.flat, warm: flags.warm, warmupKernel,
+        ...(cacheDir !== undefined ? { cacheDir } : {}),
+        onCacheWarning: (message) => process.stderr.write(`hyemu: warning: ${message}\n`),
         onRun: progress.update,
       });
     } catch (e) {
@@ -98,10 +118,12 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     process.stdout.write(`${resultsTable(report)}\n`);
     for (const s of report.sweeps) process.stdout.write(`\n${s.tunable}:\n${sweepTable(s)}\n`);
     if (!flags.quiet) {
-      const { qemu, native, flat } = report.columns;
+      const { qemu, native, flat, warm } = report.columns;
       if (qemu.skipped) process.stderr.write(`hyemu bench: no qemu-riscv32 column: ${qemu.skipped}\n`);
       if (native.skipped) process.stderr.write(`hyemu bench: no native column: ${native.skipped}\n`);
       if (flat.skipped) process.stderr.write(`hyemu bench: no hybrid (flat) column: ${flat.skipped}\n`);
+      if (warm.skipped) process.stderr.write(`hyemu bench: no hybrid (warm cache) column: ${warm.skipped}\n`);
+      if (warm.cacheDir) process.stderr.write(`hyemu bench: kept the warm-cache runs' trace caches in ${warm.cacheDir}\n`);
       process.stderr.write(`hyemu bench: wrote ${files.map((f) => path.basename(f)).join(', ')} to ${out}\n`);
     }
     setExit(0);
