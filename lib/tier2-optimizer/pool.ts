@@ -1,5 +1,4 @@
 import { Piscina } from 'piscina';
-import type { BinaryenLoad } from './binaryen-loader.js';
 import type { CompileResult, CompileTask, WarmupResult, WorkerTask } from './task.js';
 
 /** What tier 2 needs from a compiler pool. */
@@ -17,8 +16,8 @@ export interface CompilerPool {
 export class Tier2Pool implements CompilerPool {
   private readonly piscina: Piscina;
   readonly ready: Promise<void>;
-  /** How each worker loaded binaryen (from the warm-up tasks). */
-  readonly binaryenLoads: BinaryenLoad[] = [];
+  /** How each worker warmed up: binaryen's load, its first compile. */
+  readonly warmups: WarmupResult[] = [];
   /** The last pool-level error piscina reported, for diagnostics. */
   lastError: string | null = null;
 
@@ -38,7 +37,7 @@ export class Tier2Pool implements CompilerPool {
     });
     // Warm every thread: each one runs a task that makes it load binaryen.
     this.ready = Promise.all(Array.from({ length: workers }, () => this.piscina.run({ kind: 'warmup' } satisfies WorkerTask)
-      .then((r: WarmupResult) => { this.binaryenLoads.push(r.binaryen); })))
+      .then((r: WarmupResult) => { this.warmups.push(r); })))
       .then(() => undefined, () => undefined);
   }
 

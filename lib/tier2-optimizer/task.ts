@@ -50,9 +50,12 @@ export interface WarmupTask {
 
 export type WorkerTask = CompileTask | WarmupTask;
 
-/** A worker's answer to the warm-up task: how binaryen was loaded there. */
+/** A worker's answer to the warm-up task: how binaryen was loaded there,
+ *  and how long its first compile took. */
 export interface WarmupResult {
   readonly binaryen: BinaryenLoad;
+  /** The warm-up region's compile (warmup.ts). */
+  readonly warmupCompileMs: number;
 }
 
 export type CompileResult =

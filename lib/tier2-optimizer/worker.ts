@@ -4,11 +4,12 @@ import { binaryenLoad } from './binaryen.js';
 import { compileTask } from './compile.js';
 import type { CompileResult, WarmupResult, WorkerTask } from './task.js';
 import { stampStart } from './task-deadline.js';
+import { warmupCompileTask } from './warmup.js';
 
 /**
  * The piscina worker: binaryen is loaded when the worker starts (about a
- * third of a second), so the pool runs a warm-up task on every thread
- * first. Fault injection exists for the tests of tier-2 failure handling.
+ * third of a second), and the pool runs a warm-up task on every thread
+ * first, which compiles a small region (warmup.ts). Fault injection exists for the tests of tier-2 failure handling.
  */
 /**
  * The compiler runs at a low CPU priority (nice 10): on a machine with few cores
@@ -29,7 +30,12 @@ function lowerPriority(): void {
 lowerPriority();
 
 export default function compileInWorker(task: WorkerTask): CompileResult | WarmupResult {
-  if (task.kind === 'warmup') return { binaryen: binaryenLoad };
+  if (task.kind === 'warmup') {
+    const t0 = performance.now();
+    const warm = compileTask(warmupCompileTask());
+    if (warm.status !== 'compiled') throw new Error('the warm-up region did not compile');
+    return { binaryen: binaryenLoad, warmupCompileMs: performance.now() - t0 };
+  }
   if (task.startedAt) stampStart(task.startedAt);
   switch (task.inject) {
     case 'throw':

@@ -25,8 +25,9 @@ t.test('the build wrote a code cache, and the compiler workers load binaryen fro
   const pool = new Tier2Pool(1);
   await pool.ready;
   await pool.close();
-  t.equal(pool.binaryenLoads.length, 1, 'the worker reported its load');
-  t.equal(pool.binaryenLoads[0]?.how, 'cached', 'V8 accepted the cache');
+  t.equal(pool.warmups.length, 1, 'the worker reported its warm-up');
+  t.equal(pool.warmups[0]?.binaryen.how, 'cached', 'V8 accepted the cache');
+  t.ok((pool.warmups[0]?.warmupCompileMs ?? 0) > 0, 'and compiled the warm-up region');
 });
 
 t.test('a cache V8 refuses, or none, falls back to a plain import', async (t) => {
