@@ -14,6 +14,7 @@ export function formatStats(s: RunStats): string {
   const rows: Array<[string, string]> = [
     ['guest instructions', fmt(s.instructions)],
     ['wall time (ms)', fmt(s.wallTimeMs, 1)],
+    ['run started (ms from process start)', fmt(s.startedAtMs, 1)],
     ['guest MIPS', fmt(s.mips, 1)],
     ['system calls', fmt(s.syscalls)],
     ['memory mapped (bytes)', fmt(s.mappedBytes)],
@@ -36,6 +37,7 @@ export function formatStats(s: RunStats): string {
       ['tier 2: compile ms (median)', fmt(t.compileMsMedian, 1)],
       ['tier 2: compile ms (p95)', fmt(t.compileMsP95, 1)],
       ['tier 2: first install (ms)', fmt(t.firstInstallMs, 1)],
+      ['tier 2: first install (ms from process start)', fmt(t.firstInstallMs === null ? null : s.startedAtMs + t.firstInstallMs, 1)],
       ['tier 2: instructions', fmt(t.instructions)],
       ['tier 2: share of instructions', `${fmt(t.share * 100, 1)} %`],
     );

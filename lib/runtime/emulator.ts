@@ -44,6 +44,10 @@ export interface FaultInfo {
 export interface RunStats {
   readonly instructions: number;
   readonly wallTimeMs: number;
+  /** When the run started, in milliseconds after the host process did
+   *  (performance.timeOrigin): start-up cost, and the base of the first
+   *  install's time from process start. */
+  readonly startedAtMs: number;
   /** Guest million instructions per second over the whole run. */
   readonly mips: number;
   readonly syscalls: number;
@@ -296,7 +300,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     }
     const end = performance.now();
     if (interval !== Infinity) sample(end);
-    return this.result(limit, end - start);
+    return this.result(limit, start, end - start);
   }
 
   /** One dispatcher slice; a fault in it enters the guest's handler or
@@ -319,11 +323,12 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  private result(limit: string | null, wallTimeMs: number): RunResult {
+  private result(limit: string | null, startedAtMs: number, wallTimeMs: number): RunResult {
     const d = this.dispatcher;
     const stats: RunStats = {
       instructions: d.retired,
       wallTimeMs,
+      startedAtMs,
       mips: wallTimeMs > 0 ? d.retired / wallTimeMs / 1000 : 0,
       syscalls: this.kernel.syscallCount,
       tier1: {
