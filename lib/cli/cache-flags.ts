@@ -13,22 +13,24 @@ export function defaultCacheDir(): string {
 }
 
 export interface CacheFlags {
-  /** --cache [DIR] (true: the default directory); --no-cache: false. */
-  cache?: string | boolean;
+  /** --cache DIR; --no-cache: false. */
+  cache?: string | false;
 }
 
+/** DIR is required: an optional value would take the program's name
+ *  (`hyemu run --cache prog.elf`) as the directory. */
 export function cacheFlags(cmd: Command, what: string): Command {
   return cmd
-    .option('--cache [DIR]', `keep compiled tier-2 regions in DIR and reuse them ${what} (default DIR: $XDG_CACHE_HOME/hyemu)`)
+    .option('--cache <DIR>', `keep compiled tier-2 regions in DIR (created if missing) and reuse them ${what}`)
     .option('--no-cache', 'no trace cache (the default for run and bench)');
 }
 
-/** The API's cache option for the flags (`byDefault`: used without --cache);
- *  the CLI creates its directory, the library never does. */
+/** The API's cache option for the flags (`byDefault`: without --cache,
+ *  the default directory); the CLI creates its directory, the library
+ *  never does. */
 export function cacheFromFlags(flags: CacheFlags, byDefault = false): TraceCacheOptions | undefined {
-  const given = flags.cache ?? byDefault;
-  if (given === false) return undefined;
-  const dir = given === true ? defaultCacheDir() : given;
+  if (flags.cache === false || (flags.cache === undefined && !byDefault)) return undefined;
+  const dir = flags.cache ?? defaultCacheDir();
   try {
     // Not where the directory exists already: a recursive mkdir loops
     // forever under /proc.

@@ -99,7 +99,7 @@ export function addRunCommand(
     .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount)
     .option('--profile-out <FILE>', 'write a JSON profile of every tier-2 trace (entries, exits, instructions) to FILE');
   tier2Flags(cmd);
-  cacheFlags(cmd, mode === 'run' ? 'in later runs' : '(aot always uses one)');
+  cacheFlags(cmd, mode === 'run' ? 'in later runs' : '(default: $XDG_CACHE_HOME/hyemu)');
   cmd.action(async (programPath: string, args: string[], flags: RunFlags) => {
     if (mode === 'aot' && !flags.tier2) throw new OptionError('--no-tier2 does not apply to aot: it compiles tier-2 regions');
     if (mode === 'aot' && flags.cache === false) throw new OptionError('--no-cache does not apply to aot: it fills the trace cache');
