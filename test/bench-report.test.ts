@@ -6,13 +6,16 @@ import { XMLValidator } from 'fast-xml-parser';
 import { FLAT_VARIANT, runBench, WARM_FILL_VARIANT, WARM_VARIANT } from '../lib/bench/harness.js';
 import { selectKernels } from '../lib/bench/kernels.js';
 import type { BenchReport } from '../lib/bench/report.js';
+import { KernelCheckError } from '../lib/bench/runners.js';
+import { SHORT_PROGRAMS } from '../lib/bench/short-programs.js';
 import { geomean } from '../lib/bench/stats.js';
 import { qemuPath } from './helpers/guest.js';
 import { hyemu } from './helpers/cli.js';
 
 // A small real bench: two kernels, one run each, one iteration each (so
 // their checksums are checked too), and a sweep; then the report files.
-// Every column is on by default: flat memory and warm cache too.
+// Every column is on by default: flat memory and warm cache too, and the
+// short programs' table (all of them, one cold process in each mode).
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-bench-'));
 t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
 const run = hyemu(['bench', '--kernels', 'crc16,sieve', '--args', '1', '--repeat', '1', '--sweep', 'hotThreshold=2,50', '--out', out]);
@@ -171,6 +174,56 @@ t.test('report.json has the expected fields', async (t) => {
   t.ok(r.warmup!.warm !== null && r.warmup!.warm.samples.length > 0, 'warm-up samples for the warm cache');
 });
 
+t.test('the short programs table: every program as a cold process in both modes', async (t) => {
+  const r = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as BenchReport;
+  t.same(r.columns.short, { skipped: null }, 'on by default');
+  t.same(r.shortPrograms.map((p) => p.name), ['hello', 'cachemix', 'qsort_big', 'smc'], 'the CLI runs every short program, in the table\'s order');
+  t.same(r.shortPrograms.map((p) => p.description), SHORT_PROGRAMS.map((p) => p.description), 'with their descriptions');
+  t.same(r.shortPrograms.map((p) => p.exitCode), [3, 0, 0, 0], 'hello exits 3, the others 0');
+  for (const p of r.shortPrograms) {
+    t.ok(p.description.length > 0, `${p.name}: a description`);
+    for (const [mode, s] of [['tier 1', p.tier1Ms], ['hybrid', p.hybridMs]] as const) {
+      t.equal(s.samples.length, 1, `${p.name}: one ${mode} run (--repeat 1)`);
+      t.equal(s.median, s.samples[0], `${p.name}: ${mode} median is the run`);
+      t.ok(s.min <= s.median && s.median <= s.max && s.min > 0, `${p.name}: ${mode} min ≤ median ≤ max (${s.min}, ${s.median}, ${s.max})`);
+    }
+    t.ok(Math.abs(p.ratio - p.hybridMs.median / p.tier1Ms.median) < 1e-9, `${p.name}: ratio = hybrid ÷ tier 1 (${p.ratio})`);
+  }
+  const mean = geomean(r.shortPrograms.map((p) => p.ratio));
+  t.ok(mean !== null && Math.abs(r.geomean.shortHybridToTier1! - mean) < 1e-9, `geometric mean of the ratios (${r.geomean.shortHybridToTier1})`);
+  t.match(r.method.shortPrograms, /fresh process with an empty environment, `node dist\/lib\/cli\/bin\.js run ELF`.*--no-tier2.*from spawn to exit/,
+    'says how they are run');
+
+  const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
+  const at = md.indexOf('\n## Short programs (cold processes)\n');
+  t.ok(at > 0, 'a section "Short programs (cold processes)"');
+  const section = md.slice(at + 1, md.indexOf('\n## ', at + 1));
+  t.match(section, /whole process's wall time from spawn to exit, including Node's start-up, the compiler pool's start and the exit/,
+    'says what is measured');
+  const rows = firstTable(section);
+  t.same(rows[0], ['program', 'what it is', 'tier 1 ms', 'hybrid ms', 'hybrid ÷ tier 1'], 'columns');
+  t.same(rows.slice(2).map((row) => row[0]), ['hello', 'cachemix', 'qsort_big', 'smc', '**geometric mean**'], 'rows');
+  for (const [i, p] of r.shortPrograms.entries()) {
+    const row = rows[2 + i]!;
+    t.equal(row[1], p.description, `${p.name}: what it is`);
+    t.match(row[2], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${p.name}: tier 1 time as median (min–max)`);
+    t.match(row[3], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${p.name}: hybrid time as median (min–max)`);
+    t.match(row[4], /^[\d,.]+×$/, `${p.name}: hybrid ÷ tier 1`);
+    // The cells round to about three significant figures.
+    const shown = (cell: string): number => Number(cell.split(' ')[0]!.replace(/,/g, ''));
+    for (const [cell, s] of [[row[2]!, p.tier1Ms], [row[3]!, p.hybridMs]] as const) {
+      t.ok(Math.abs(shown(cell) - s.median) <= 0.005 * s.median + 0.005, `${p.name}: the median shown (${cell}; ${s.median})`);
+    }
+  }
+  t.same(rows.at(-1)!.slice(1, 4), ['', '', ''], 'the geometric-mean row has only the ratio');
+  t.match(rows.at(-1)![4], /^\*\*[\d.,]+×\*\*$/, 'geometric mean of hybrid ÷ tier 1');
+  t.match(md, /\n- Short programs: each short program runs as a fresh process/, 'the method says how they were run');
+  t.notMatch(md, /No short-programs table/, 'not reported missing');
+  const table = section.slice(section.indexOf('| program |')).trimEnd();
+  t.ok(run.stdout.includes(`\nShort programs (cold processes, whole-process wall time):\n${table}\n`), 'stdout shows the same table');
+  t.ok(run.stdout.indexOf('| program |') > run.stdout.indexOf('| kernel |'), 'after the main table');
+});
+
 svgTest('speedup.svg', [
   'kernel: crc16;', 'kernel: sieve;', 'kernel: geometric mean;', 'mode: hybrid (strict)', 'mode: hybrid (flat)', 'mode: hybrid (warm cache)',
   ...(qemu ? ['mode: qemu-riscv32'] : []),
@@ -178,9 +231,9 @@ svgTest('speedup.svg', [
 svgTest('warmup.svg', ['Warm-up of crc16', 'mode: tier 1', 'mode: hybrid (cold)', 'mode: hybrid (warm cache)', 'installs of the cold hybrid run']);
 svgTest('sweep-hotThreshold.svg', ['Sweep of hotThreshold', 'kernel: crc16"', 'kernel: sieve"', 'hotThreshold: 2;', 'hotThreshold: 50;']);
 
-t.test('without qemu, native, flat and warm cache the table leaves those columns out', async (t) => {
+t.test('without qemu, native, flat, warm cache and short programs the report leaves those out', async (t) => {
   const dir = path.join(out, 'plain');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-warm', '--out', dir]);
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-warm', '--no-short', '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
   const rows = firstTable(md);
@@ -200,6 +253,13 @@ t.test('without qemu, native, flat and warm cache the table leaves those columns
   t.same([json.geomean.warmSpeedupOverTier1, json.geomean.warmToQemu, json.geomean.warmToNative, json.geomean.warmToHybrid], [null, null, null, null],
     'no warm-cache geometric means');
   t.equal(json.warmup?.warm, null, 'no warm-cache warm-up run');
+  t.same(json.columns.short, { skipped: 'turned off (--no-short)' }, 'no short programs, and why');
+  t.same(json.shortPrograms, [], 'no short-program results');
+  t.equal(json.geomean.shortHybridToTier1, null, 'no short-program geometric mean');
+  t.notMatch(md, /## Short programs|- Short programs:/, 'no short-programs section or method');
+  t.match(md, /- No short-programs table: turned off \(--no-short\)\./, 'the report says why there is no short-programs table');
+  t.match(r.stderr, /no short-programs table: turned off \(--no-short\)/, 'says why on stderr');
+  t.notMatch(r.stdout, /Short programs|\| program \|/, 'no short-programs table on stdout');
   t.ok(json.geomean.speedupOverTier1! > 0, 'the strict geometric mean is still there');
   t.match(md, /- No hybrid \(flat\) column: turned off \(--no-flat\)\./, 'the report says why');
   t.notMatch(md, /hybrid \(flat\) the same with the flat one/, 'the intro does not mention the flat column');
@@ -219,7 +279,7 @@ t.test('with --cache DIR the warm-cache runs keep their caches in a fresh folder
   const cacheDir = path.join(out, 'cache');
   fs.mkdirSync(path.join(cacheDir, 'other'), { recursive: true });
   const dir = path.join(out, 'cached');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--cache', cacheDir, '--out', dir]);
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-short', '--cache', cacheDir, '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
   const kept = json.columns.warm.cacheDir!;
@@ -239,29 +299,38 @@ t.test('with --cache DIR the warm-cache runs keep their caches in a fresh folder
   t.ok(r.stderr.includes(`kept the warm-cache runs' trace caches in ${kept}`), 'says where on stderr');
 });
 
-t.test('the flat and warm-cache hybrid modes are interleaved and rotated with the others, on hybrid\'s settings', async (t) => {
+t.test('the flat and warm-cache hybrid modes and the short programs are interleaved and rotated with the others, on hybrid\'s settings', async (t) => {
   const calls: Array<{ done: number; total: number; what: string }> = [];
   const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
   const results = await runBench({
     kernels, repeat: 3, tier2: { hotThreshold: 2, waitForInstall: true }, sweeps: [], qemu: false, native: false, flat: true, warm: true,
+    short: true, shortPrograms: SHORT_PROGRAMS.filter((p) => p.name === 'hello'),
     warmupKernel: 'crc16', warmupIntervalMs: 5,
     onRun: (done, total, what) => calls.push({ done, total, what }),
   });
   const whats = calls.map((c) => c.what);
-  const timed = whats.filter((w) => / \(run \d of 3\)$/.test(w)).map((w) => w.replace(/^crc16: /, ''));
+  const timed = whats.filter((w) => /^crc16: .* \(run \d of 3\)$/.test(w)).map((w) => w.replace(/^crc16: /, ''));
   t.same(timed, [
     'tier 1 (run 1 of 3)', 'hybrid (run 1 of 3)', 'hybrid, flat (run 1 of 3)', 'hybrid, warm cache (run 1 of 3)',
     'hybrid (run 2 of 3)', 'hybrid, flat (run 2 of 3)', 'hybrid, warm cache (run 2 of 3)', 'tier 1 (run 2 of 3)',
     'hybrid, flat (run 3 of 3)', 'hybrid, warm cache (run 3 of 3)', 'tier 1 (run 3 of 3)', 'hybrid (run 3 of 3)',
   ], 'each repetition runs every mode once, the order rotating');
+  t.same(whats.filter((w) => w.startsWith('hello: ')), [
+    'hello: tier 1, cold process (run 1 of 3)', 'hello: hybrid, cold process (run 1 of 3)',
+    'hello: hybrid, cold process (run 2 of 3)', 'hello: tier 1, cold process (run 2 of 3)',
+    'hello: tier 1, cold process (run 3 of 3)', 'hello: hybrid, cold process (run 3 of 3)',
+  ], 'the short program alternates its two modes, the order rotating');
+  const reps = [1, 2, 3].map((n) => whats.findIndex((w) => w.endsWith(`(run ${n} of 3)`)));
+  t.ok(whats.indexOf('hello: tier 1, cold process (run 2 of 3)') > reps[1]! && whats.indexOf('hello: tier 1, cold process (run 2 of 3)') < reps[2]!,
+    'in each repetition, with the kernels\' runs');
   t.equal(whats[0], 'crc16: filling the trace cache', 'the cache is filled before the first timed run');
-  t.same(whats.filter((w) => !timed.some((x) => w === `crc16: ${x}`)), [
+  t.same(whats.filter((w) => !w.startsWith('hello: ') && !timed.some((x) => w === `crc16: ${x}`)), [
     'crc16: filling the trace cache', 'crc16: hybrid with trace profiling',
     'crc16: warm-up of tier 1', 'crc16: warm-up of hybrid', 'crc16: warm-up of hybrid with the warm cache', 'done',
   ], 'the runs besides the timed ones');
-  // The progress total counts every run: 1 fill + 12 timed + 1 profiled + 3 warm-ups.
+  // The progress total counts every run: 1 fill + 12 timed + 6 short + 1 profiled + 3 warm-ups.
   t.same(calls.map((c) => c.done), calls.map((_, i) => i), 'one call per run');
-  t.ok(calls.every((c) => c.total === 17), `the total is every run (${calls[0]!.total})`);
+  t.ok(calls.every((c) => c.total === 23), `the total is every run (${calls[0]!.total})`);
   t.equal(calls.at(-1)!.done, calls.at(-1)!.total, 'done at the total');
   const runs = results.runs.get('crc16')!;
   const flat = runs.get(FLAT_VARIANT)!;
@@ -290,6 +359,30 @@ t.test('the flat and warm-cache hybrid modes are interleaved and rotated with th
   for (const m of runs.get('hybrid')!) t.equal(m.tier2?.cache ?? null, null, 'cold hybrid runs without a cache');
   t.ok(results.warmup?.warm !== null && results.warmup!.warm.samples.length > 0, 'a warm-cache warm-up run');
   t.notOk(fs.existsSync(stored.dir), 'the temporary cache folder is removed at the end');
+  t.equal(results.short.skipped, null);
+  const hello = results.short.runs.get('hello')!;
+  t.same([hello.tier1.length, hello.hybrid.length], [3, 3], 'three cold runs of hello in each mode');
+  const elf = path.resolve('test/guest/bin/hello.elf');
+  for (const m of [...hello.tier1, ...hello.hybrid]) {
+    t.equal(m.stdout, `hello from rv32, argc=1\nargv[0]=${elf}\nmalloc works\n`, 'its output, from the built CLI');
+    t.ok(m.timeMs > 0, 'a wall time');
+  }
+  t.same([...results.short.runs.keys()], ['hello'], 'only the short programs asked for');
+});
+
+t.test('a short program that exits with another status than its own fails the bench', async (t) => {
+  const hello = SHORT_PROGRAMS.find((p) => p.name === 'hello')!;
+  t.equal(hello.exitCode, 3, 'hello exits 3 on purpose');
+  const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
+  const base = {
+    kernels, repeat: 1, tier2: {}, sweeps: [], qemu: false, native: false, flat: false, warm: false, warmupKernel: null,
+  };
+  await t.rejects(runBench({ ...base, short: true, shortPrograms: [{ ...hello, exitCode: 0 }] }), {
+    constructor: KernelCheckError,
+    message: 'hello exited with status 3 under tier 1, cold process, expected 0: malloc works',
+  }, 'a KernelCheckError naming the program, the mode, both statuses and its last line');
+  const off = await runBench({ ...base, short: false, shortPrograms: [{ ...hello, exitCode: 0 }] });
+  t.same(off.short, { skipped: 'turned off (--no-short)', programs: [], runs: new Map() }, 'with short off, nothing runs');
 });
 
 t.test('without qemu-riscv32 and cc installed, the bench runs and says why their columns are missing', async (t) => {
@@ -299,7 +392,7 @@ t.test('without qemu-riscv32 and cc installed, the bench runs and says why their
   const envPath = ['/usr/bin/env', '/bin/env'].find((p) => fs.existsSync(p))!;
   fs.symlinkSync(envPath, path.join(bin, 'env'));
   const dir = path.join(out, 'no-tools');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--out', dir], { ...process.env, PATH: bin, HOSTCC: '' });
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-short', '--out', dir], { ...process.env, PATH: bin, HOSTCC: '' });
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
   t.equal(json.columns.qemu.skipped, 'qemu-riscv32 is not installed');
@@ -315,7 +408,7 @@ t.test('without qemu-riscv32 and cc installed, the bench runs and says why their
 t.test('a user ELF runs in the tier-1 and hybrid modes', async (t) => {
   const dir = path.join(out, 'user');
   const elf = path.join('bench/kernels/bin/sha256.elf');
-  const r = hyemu(['bench', elf, '--args', '1', '--repeat', '1', '--no-native', '--quiet', '--out', dir]);
+  const r = hyemu(['bench', elf, '--args', '1', '--repeat', '1', '--no-native', '--no-short', '--quiet', '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   t.equal(r.stderr, '', '--quiet: nothing on stderr');
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TraceCacheOptions } from '../runtime/options.js';
 import { DEFAULT_TIER2, type Tier2Options } from '../tier2-optimizer/options.js';
 import { Tier2Pool } from '../tier2-optimizer/pool.js';
 import type { Kernel } from './kernels.js';
 import { buildNative, type NativeBuild } from './native.js';
-import { qemuVersion, runHyemu, runProcess, type Measurement, type Timeline } from './runners.js';
+import { coldMode, KernelCheckError, qemuVersion, runCold, runHyemu, runProcess, type ColdRun, type Measurement, type Timeline } from './runners.js';
+import { SHORT_PROGRAMS, shortProgramsMissing, type ShortProgram } from './short-programs.js';
 import type { Sweep } from './sweep.js';
 
 export interface BenchConfig {
@@ -24,6 +26,10 @@ export interface BenchConfig {
   /** Whether to measure hybrid with a warm trace cache too: one run of each
    *  kernel with finishCompiles fills its cache first (what `hyemu aot` does). */
   readonly warm: boolean;
+  /** Whether to run the short programs as cold processes (`hyemu run`, tier 1 and hybrid). */
+  readonly short: boolean;
+  /** The short programs to run (default: all of SHORT_PROGRAMS; the tests run fewer). */
+  readonly shortPrograms?: readonly ShortProgram[];
   /** An existing, empty folder for the warm-cache mode's trace caches (one
    *  subfolder per kernel), kept after the bench; by default a temporary
    *  folder, removed at the end. */
@@ -59,6 +65,13 @@ export interface BenchResults {
   /** The warm-cache hybrid mode: skipped says why it was not run; cacheDir
    *  is where its caches were kept (null: a temporary folder, removed). */
   readonly warm: { readonly skipped: string | null; readonly cacheDir: string | null };
+  /** The short programs' cold processes: skipped says why they were not
+   *  run; runs maps a program's name to its runs in each mode, in run order. */
+  readonly short: {
+    readonly skipped: string | null;
+    readonly programs: readonly ShortProgram[];
+    readonly runs: ReadonlyMap<string, { readonly tier1: readonly ColdRun[]; readonly hybrid: readonly ColdRun[] }>;
+  };
   /** Kernel name -> variant id -> its measurements, in run order. */
   readonly runs: ReadonlyMap<string, ReadonlyMap<string, readonly Measurement[]>>;
   readonly warmup: {
@@ -92,6 +105,9 @@ interface Variant {
   readonly applies: (k: Kernel) => boolean;
 }
 
+/** The built command line the short programs run with (dist/lib/cli/bin.js beside this module's folder). */
+export const CLI_PATH = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+
 /** The runs map's key for each kernel's one profiled hybrid run. */
 export const PROFILED_VARIANT = 'hybrid-profiled';
 
@@ -103,13 +119,20 @@ export const PROFILED_VARIANT = 'hybrid-profiled';
  * stay warm for the whole bench, as an embedder's would. The warm-cache
  * mode's caches are filled before the first timed run, one run of each
  * kernel with `finishCompiles` (as `hyemu aot`), each kernel in its own
- * folder. A kernel whose own check fails stops the bench with a
- * KernelCheckError.
+ * folder. Each repetition also runs every short program as a fresh
+ * `hyemu run` process in tier 1 and hybrid (the order of the two rotating
+ * too): what a user sees from the command line, start-up included. A
+ * kernel whose own check fails, or a short program that exits with another
+ * status than its own or prints other output than its first run, stops the
+ * bench with a KernelCheckError.
  */
 export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const loadAtStart = os.loadavg()[0]!;
   const { qemu, native } = await findColumns(config);
+  const short = shortColumn(config);
+  const shortRuns = new Map(short.programs.map((p) => [p.name, { tier1: [] as ColdRun[], hybrid: [] as ColdRun[] }]));
+  const shortFirst = new Map<string, { stdout: string; mode: string }>();
   const pools = new PoolSet();
   const workers = config.tier2.workers ?? DEFAULT_TIER2.workers;
   const hybrid = (extra: Partial<Tier2Options>): Partial<Tier2Options> => {
@@ -122,7 +145,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const warmupKernel = config.kernels.find((k) => k.name === config.warmupKernel) ?? null;
   const perRep = config.kernels.reduce((n, k) => n + variants.filter((v) => v.applies(k)).length, 0);
   const fills = caches ? config.kernels.length : 0;
-  const total = fills + perRep * config.repeat + config.kernels.length + (warmupKernel ? (caches ? 3 : 2) : 0);
+  const total = fills + (perRep + 2 * short.programs.length) * config.repeat + config.kernels.length + (warmupKernel ? (caches ? 3 : 2) : 0);
   let done = 0;
   const runs = new Map(config.kernels.map((k) => [k.name, new Map<string, Measurement[]>()]));
 
@@ -148,6 +171,22 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           const m = await v.run(k);
           const byVariant = runs.get(k.name)!;
           byVariant.set(v.id, [...(byVariant.get(v.id) ?? []), m]);
+        }
+      }
+      for (const p of short.programs) {
+        const modes = [false, true];
+        for (let i = 0; i < modes.length; i++) {
+          const tier2 = modes[(i + rep) % modes.length]!;
+          config.onRun?.(done++, total, `${p.name}: ${coldMode(tier2)} (run ${rep + 1} of ${config.repeat})`);
+          const m = await runCold(p, tier2, CLI_PATH);
+          // The output is deterministic: every run prints what the first did.
+          const first = shortFirst.get(p.name);
+          if (!first) shortFirst.set(p.name, { stdout: m.stdout, mode: coldMode(tier2) });
+          else if (m.stdout !== first.stdout) {
+            throw new KernelCheckError(`${p.name} printed other output under ${coldMode(tier2)} than in its first run (${first.mode})`);
+          }
+          const mine = shortRuns.get(p.name)!;
+          (tier2 ? mine.hybrid : mine.tier1).push(m);
         }
       }
     }
@@ -177,6 +216,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       startedAt, config, workers, qemu, runs, warmup,
       flat: { skipped: config.flat ? null : 'turned off (--no-flat)' },
       warm: { skipped: config.warm ? null : 'turned off (--no-warm)', cacheDir: caches?.kept ?? null },
+      short: { ...short, runs: shortRuns },
       loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       native: { version: native.compiler, skipped: native.skipped },
     };
@@ -223,6 +263,15 @@ function warmCaches(config: BenchConfig): WarmCaches {
     kept: config.cacheDir ?? null,
     removeTemporary,
   };
+}
+
+/** The short programs to run, or why none are. */
+function shortColumn(config: BenchConfig): { skipped: string | null; programs: readonly ShortProgram[] } {
+  const programs = config.shortPrograms ?? SHORT_PROGRAMS;
+  const skipped = !config.short ? 'turned off (--no-short)'
+    : programs.length === 0 ? 'no short programs chosen'
+    : shortProgramsMissing(programs, CLI_PATH);
+  return { skipped, programs: skipped === null ? programs : [] };
 }
 
 /** Whether qemu-riscv32 is there, and the native builds (made now, or found in the cache). */

@@ -72,6 +72,16 @@ export function resultsTable(r: BenchReport): string {
   ]);
 }
 
+/** The short programs as cold processes: tier 1 and hybrid wall times of the whole process, and hybrid ÷ tier 1 (null: not run). */
+export function shortTable(r: BenchReport): string | null {
+  if (r.shortPrograms.length === 0) return null;
+  const summary = (s: { median: number; min: number; max: number }): string => `${sig(s.median)} (${sig(s.min)}–${sig(s.max)})`;
+  return table(['program', 'what it is', 'tier 1 ms', 'hybrid ms', 'hybrid ÷ tier 1'], [
+    ...r.shortPrograms.map((p) => [p.name, p.description, summary(p.tier1Ms), summary(p.hybridMs), times(p.ratio)]),
+    ['**geometric mean**', '', '', '', `**${times(r.geomean.shortHybridToTier1)}**`],
+  ], 2);
+}
+
 /** Region crossings: how often hybrid code enters a trace and how it
  *  leaves (one profiled run per kernel). */
 export function crossingsTable(r: BenchReport): string | null {
@@ -117,6 +127,16 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     resultsTable(r), '',
     `![Speedup over tier 1 alone](${charts.speedup})`, '',
   );
+  const short = shortTable(r);
+  if (short) {
+    out.push(
+      '## Short programs (cold processes)', '',
+      `Does tier 2 make short runs slower? Each program runs as a fresh \`hyemu run\` process, hybrid (default options, no trace cache) and \`--no-tier2\` (tier 1) alternating; `
+        + `each time is the whole process's wall time from spawn to exit, including Node's start-up, the compiler pool's start and the exit `
+        + `(the median of ${r.method.repeat} run(s) in ms, min–max in brackets). Above 1× in the last column, hybrid is slower than tier 1 alone.`, '',
+      short, '',
+    );
+  }
   const crossings = crossingsTable(r);
   if (crossings) {
     out.push(
@@ -156,6 +176,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     ...(r.columns.warm.skipped === null
       ? [`- Warm cache: ${r.method.warmCache}; the caches were ${r.columns.warm.cacheDir ? `kept in ${r.columns.warm.cacheDir}` : 'in a temporary folder, removed after the bench'}.`]
       : []),
+    ...(r.columns.short.skipped === null ? [`- Short programs: ${r.method.shortPrograms}.`] : []),
     `- ${r.method.pool[0]!.toUpperCase()}${r.method.pool.slice(1)}.`,
     `- Order: ${r.method.order}.`,
     `- Machine load (1-minute average): ${number(r.host.loadAverage.start, 2)} at the start, ${number(r.host.loadAverage.end, 2)} at the end, `
@@ -166,6 +187,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     ...skipped('native', r.columns.native),
     ...skipped('hybrid (flat)', r.columns.flat),
     ...skipped('hybrid (warm cache)', r.columns.warm),
+    ...(r.columns.short.skipped === null ? [] : [`- No short-programs table: ${r.columns.short.skipped}.`]),
     '- Every run checks the exit code: a kernel exits non-zero when its own checks fail, and that fails the bench.',
     '- `report.json` holds every number here, with each run\'s time.', '',
   );

@@ -6,7 +6,7 @@ import type { ProfileTotals } from '../profile/trace-profile.js';
 import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, WARM_FILL_VARIANT, WARM_VARIANT, type BenchResults } from './harness.js';
 import { packageRoot } from './kernels.js';
 import type { Measurement, Timeline } from './runners.js';
-import { geomean, median, summarize } from './stats.js';
+import { geomean, median, summarize, type Summary } from './stats.js';
 
 /** One mode's times for a kernel: median and spread in ms, and guest MIPS at the median. */
 export interface ModeTimes {
@@ -77,6 +77,22 @@ export interface SweepResult {
   readonly geomean: ReadonlyArray<{ readonly value: string; readonly speedupOverTier1: number }>;
 }
 
+/** A short program's cold processes (`hyemu run`, tier 1 and hybrid): whole-process wall times. */
+export interface ShortProgramResult {
+  readonly name: string;
+  readonly description: string;
+  /** The ELF, relative to the package root. */
+  readonly elf: string;
+  /** The status it exits with in both modes. */
+  readonly exitCode: number;
+  /** Wall time of `hyemu run --no-tier2` (ms): median, spread and each run's. */
+  readonly tier1Ms: Summary;
+  /** Wall time of `hyemu run` (ms), default options. */
+  readonly hybridMs: Summary;
+  /** Hybrid median ÷ tier 1 median (above 1: tier 2 makes the run slower). */
+  readonly ratio: number;
+}
+
 /** report.json: everything the Markdown and the charts show, for machines. */
 export interface BenchReport {
   readonly schema: 'hyemu-bench/1';
@@ -100,6 +116,8 @@ export interface BenchReport {
     readonly memoryModels: string;
     /** How the warm-cache mode's cache is filled and what its time includes. */
     readonly warmCache: string;
+    /** How the short programs are run and what their times include. */
+    readonly shortPrograms: string;
   };
   /** The hybrid mode's tier-2 settings. */
   readonly hybrid: Record<string, number | string | boolean>;
@@ -109,8 +127,12 @@ export interface BenchReport {
     readonly flat: { readonly skipped: string | null };
     /** cacheDir: where the caches were kept (null: a temporary folder, removed). */
     readonly warm: { readonly skipped: string | null; readonly cacheDir: string | null };
+    /** The short programs' table (skipped: why it was not run, e.g. --no-short). */
+    readonly short: { readonly skipped: string | null };
   };
   readonly kernels: readonly KernelResult[];
+  /** The short programs as cold processes (empty when columns.short.skipped). */
+  readonly shortPrograms: readonly ShortProgramResult[];
   readonly geomean: {
     readonly speedupOverTier1: number | null;
     readonly hybridToQemu: number | null;
@@ -122,6 +144,8 @@ export interface BenchReport {
     readonly warmToQemu: number | null;
     readonly warmToNative: number | null;
     readonly warmToHybrid: number | null;
+    /** Of the short programs' hybrid ÷ tier 1 (null: none were run). */
+    readonly shortHybridToTier1: number | null;
   };
   readonly sweeps: readonly SweepResult[];
   readonly warmup: {
@@ -222,6 +246,16 @@ export function buildReport(r: BenchResults): BenchReport {
     };
   });
 
+  const shortPrograms = r.short.programs.map((p): ShortProgramResult => {
+    const runs = r.short.runs.get(p.name)!;
+    const tier1Ms = summarize(runs.tier1.map((m) => m.timeMs));
+    const hybridMs = summarize(runs.hybrid.map((m) => m.timeMs));
+    return {
+      name: p.name, description: p.description, elf: p.elf, exitCode: p.exitCode, tier1Ms, hybridMs,
+      ratio: hybridMs.median / tier1Ms.median,
+    };
+  });
+
   const cpus = os.cpus();
   return {
     schema: 'hyemu-bench/1',
@@ -244,10 +278,15 @@ export function buildReport(r: BenchResults): BenchReport {
         + 'on the settings, pool and strict memory model of hybrid, and stores what it compiles anew there too. Its time includes waiting for the '
         + 'cached modules to compile in V8 before the first instruction and for its own cache writes at the end; reading the cache files happens '
         + 'when the emulator is created, before the timed run',
+      shortPrograms: 'each short program runs as a fresh process with an empty environment, `node dist/lib/cli/bin.js run ELF` (hybrid: default options, '
+        + 'no trace cache, its own compiler pool; the tier-2 flags given to the bench do not apply) and the same with --no-tier2 (tier 1), the two '
+        + 'alternating, their order rotating between repetitions; its time is the wall time of the whole process, from spawn to exit: Node\'s start-up, '
+        + 'loading hyemu, the compiler pool\'s start, the guest and the exit. Every run must exit with the program\'s own status and print the same output as its first run',
     },
     hybrid: hybridSettings(r.config.tier2, r.workers),
-    columns: { qemu: r.qemu, native: r.native, flat: r.flat, warm: r.warm },
+    columns: { qemu: r.qemu, native: r.native, flat: r.flat, warm: r.warm, short: { skipped: r.short.skipped } },
     kernels,
+    shortPrograms,
     geomean: {
       speedupOverTier1: geomean(kernels.map((k) => k.speedupOverTier1)),
       hybridToQemu: meanOfAll(kernels.map((k) => k.hybridToQemu)),
@@ -259,6 +298,7 @@ export function buildReport(r: BenchResults): BenchReport {
       warmToQemu: meanOfAll(kernels.map((k) => k.warmToQemu)),
       warmToNative: meanOfAll(kernels.map((k) => k.warmToNative)),
       warmToHybrid: meanOfAll(kernels.map((k) => k.warmToHybrid)),
+      shortHybridToTier1: geomean(shortPrograms.map((p) => p.ratio)),
     },
     sweeps,
     warmup: r.warmup,

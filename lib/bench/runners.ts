@@ -4,6 +4,7 @@ import type { MemoryModel, TraceCacheOptions } from '../runtime/options.js';
 import type { Tier2Stats } from '../runtime/tier2-engine.js';
 import type { Tier2Options } from '../tier2-optimizer/options.js';
 import type { Kernel } from './kernels.js';
+import { shortProgramElf, type ShortProgram } from './short-programs.js';
 
 /** One timed run of a kernel. */
 export interface Measurement {
@@ -29,11 +30,11 @@ export class KernelCheckError extends Error {
     this.name = 'KernelCheckError';
   }
 
-  static exited(kernel: Kernel, mode: string, code: number, output: string): KernelCheckError {
+  static exited(kernel: { readonly name: string }, mode: string, code: number, output: string): KernelCheckError {
     return new KernelCheckError(`${kernel.name} failed its own check under ${mode} (exit ${code}): ${lastLine(output)}`);
   }
 
-  static stopped(kernel: Kernel, mode: string, why: string): KernelCheckError {
+  static stopped(kernel: { readonly name: string }, mode: string, why: string): KernelCheckError {
     return new KernelCheckError(`${kernel.name} did not finish under ${mode}: ${why}`);
   }
 }
@@ -88,24 +89,68 @@ function recordTimeline(emulator: Emulator): Timeline {
   return { samples, installs };
 }
 
-/** Runs `command kernel-args...` as a child process with an empty environment (`env -i`). */
-export function runProcess(kernel: Kernel, mode: string, command: readonly string[]): Promise<Measurement> {
+/** A child process's wall time (spawn to exit), how it ended and what it printed. */
+interface ProcessOutcome {
+  readonly timeMs: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  /** stdout and stderr, as they came. */
+  readonly output: string;
+}
+
+/** Runs `command...` as a child process with an empty environment (`env -i`); `mode` names it in a failure to start. */
+function spawnTimed(who: { readonly name: string }, mode: string, command: readonly string[]): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn('env', ['-i', ...command, ...kernel.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('env', ['-i', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
     const start = performance.now();
     let end = 0;
+    const stdout: Buffer[] = [];
     const out: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stdout.on('data', (b: Buffer) => { stdout.push(b); out.push(b); });
     child.stderr.on('data', (b: Buffer) => out.push(b));
-    child.on('error', (e) => reject(KernelCheckError.stopped(kernel, mode, `cannot start env: ${e.message}`)));
+    child.on('error', (e) => reject(KernelCheckError.stopped(who, mode, `cannot start env: ${e.message}`)));
     child.on('exit', () => { end = performance.now(); });
-    child.on('close', (code, signal) => {
-      if (code === 0) return resolve({ timeMs: end - start, instructions: null, tier2: null });
-      if (signal) return reject(KernelCheckError.stopped(kernel, mode, `killed by ${signal}`));
-      reject(KernelCheckError.exited(kernel, mode, code ?? 1, Buffer.concat(out).toString()));
-    });
+    child.on('close', (code, signal) => resolve({
+      timeMs: end - start, code, signal, stdout: Buffer.concat(stdout).toString(), output: Buffer.concat(out).toString(),
+    }));
   });
 }
+
+/** Runs `command kernel-args...` as a child process with an empty environment (`env -i`). */
+export async function runProcess(kernel: Kernel, mode: string, command: readonly string[]): Promise<Measurement> {
+  const r = await spawnTimed(kernel, mode, [...command, ...kernel.args]);
+  if (r.code === 0) return { timeMs: r.timeMs, instructions: null, tier2: null };
+  if (r.signal) throw KernelCheckError.stopped(kernel, mode, `killed by ${r.signal}`);
+  throw KernelCheckError.exited(kernel, mode, r.code ?? 1, r.output);
+}
+
+/** One cold-process run of a short program: its wall time and its stdout. */
+export interface ColdRun {
+  readonly timeMs: number;
+  readonly stdout: string;
+}
+
+/**
+ * Runs a short program as a user would from the command line, in a fresh
+ * process with an empty environment: `node CLI run [--no-tier2] ELF`
+ * (otherwise default options: no trace cache). Its wall time is from
+ * spawn to exit: Node's start-up, loading hyemu, the compiler pool's start
+ * (hybrid), the guest and the exit. It must exit with the program's own
+ * status (KernelCheckError otherwise).
+ */
+export async function runCold(program: ShortProgram, tier2: boolean, cli: string): Promise<ColdRun> {
+  const mode = coldMode(tier2);
+  const r = await spawnTimed(program, mode, [process.execPath, cli, 'run', ...(tier2 ? [] : ['--no-tier2']), shortProgramElf(program)]);
+  if (r.signal) throw KernelCheckError.stopped(program, mode, `killed by ${r.signal}`);
+  if (r.code !== program.exitCode) {
+    throw new KernelCheckError(`${program.name} exited with status ${r.code} under ${mode}, expected ${program.exitCode}: ${lastLine(r.output)}`);
+  }
+  return { timeMs: r.timeMs, stdout: r.stdout };
+}
+
+/** The label of a cold-process mode (progress and failures). */
+export const coldMode = (tier2: boolean): string => (tier2 ? 'hybrid, cold process' : 'tier 1, cold process');
 
 /** The first line of `qemu-riscv32 --version`, or null when it is not installed. */
 export function qemuVersion(binary = 'qemu-riscv32'): Promise<string | null> {
