@@ -19,12 +19,8 @@ import type { CompileResult, CompileTask } from './task.js';
 import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
 import { traceTrampoline } from './trace-trampoline.js';
-import type { DispatchExit } from '../runtime/dispatcher.js';
 import type { TraceCacheOptions } from '../runtime/options.js';
-import { codegenDescription, codegenKey, hyemuVersion, type CodegenInputs } from '../trace-cache/codegen-key.js';
-import type { CacheEntry } from '../trace-cache/format.js';
-import { entryFileName, scanCache } from '../trace-cache/matching.js';
-import { TraceCacheStore } from '../trace-cache/store.js';
+import { RegionCache } from './region-cache.js';
 import { counterReader, profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
 
 /** Times a head's code may change under its trace or compile before tier 2
@@ -84,7 +80,7 @@ export class Tier2Manager implements Tier2Engine {
    *  trace from the cache): attached when tier 1 gets there. */
   private readonly unattached = new Map<number, { trace: InstalledTrace; entry: number }>();
   /** The persistent trace cache, when the run has one. */
-  private readonly store: TraceCacheStore | null;
+  private readonly regionCache: RegionCache | null;
   /** Cached modules still compiling (see warmStart()). */
   private readonly cacheCompiles: Promise<void>[] = [];
   private readonly latencies: number[] = [];
@@ -134,8 +130,10 @@ export class Tier2Manager implements Tier2Engine {
     this.auditor = options.audit ? new TraceAuditor(emu.space, d) : null;
     d.onTranslated = (block) => this.attach(block);
     this.warn = cache?.onWarning ?? ((message) => process.emitWarning(message, 'HyemuTraceCacheWarning'));
-    this.store = cache ? TraceCacheStore.open(cache.dir, this.cacheKey(), this.cacheDescription(), this.warn) : null;
-    if (this.store) this.loadFromCache(this.store);
+    this.regionCache = cache
+      ? RegionCache.open(cache, { tier2: options, memoryModel: emu.memoryModel, maxBlockInsns: d.translator.maxBlockInsns }, this.warn)
+      : null;
+    if (this.regionCache) this.loadFromCache(this.regionCache);
     // Audited traces run through the auditor's wrappers of run and enter.
     d.enterTrace = this.auditor
       ? (slot, fuel, retired, entry) => {
@@ -210,7 +208,7 @@ export class Tier2Manager implements Tier2Engine {
       code: region.blocks.map((b) => this.emu.space.bytes.slice(GUEST_BASE + b.pc, GUEST_BASE + b.pc + b.size)),
       maxBlockInsns: this.dispatcher.translator.maxBlockInsns,
       optimizeLevel: this.options.optimizeLevel, shrinkLevel: this.options.shrinkLevel,
-      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, keepBinary: this.store !== null, generations: this.generations.buffer, snapshot,
+      dump: this.options.dump !== null, profile: this.options.profile, memoryModel: this.emu.memoryModel, keepBinary: this.regionCache !== null, generations: this.generations.buffer, snapshot,
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
@@ -382,7 +380,7 @@ export class Tier2Manager implements Tier2Engine {
     });
     this.counts.installed++;
     if (request.fromCache) this.counts.fromCache++;
-    else if (result.binary && this.store && isPoolRequest(request)) this.writeToCache(request, result.binary, result.exits);
+    else if (result.binary && this.regionCache && isPoolRequest(request)) this.regionCache.save(request.name, request.region, result.exits, request.task.code, result.binary);
     this.firstInstallMs ??= performance.now() - this.startedAt;
     if (result.dump !== undefined) this.options.dump?.(request.name, result.dump);
     this.emu.emit('trace-installed', {
@@ -430,28 +428,15 @@ export class Tier2Manager implements Tier2Engine {
 
   // --- the persistent trace cache ---
 
-  private cacheInputs(): CodegenInputs {
-    return { tier2: this.options, memoryModel: this.emu.memoryModel, maxBlockInsns: this.dispatcher.translator.maxBlockInsns };
-  }
-
-  private cacheKey(): string {
-    return codegenKey(this.cacheInputs());
-  }
-
-  private cacheDescription(): object {
-    return codegenDescription(this.cacheInputs());
-  }
-
   /**
    * Queues every cached region whose code is mapped now, unchanged, for
    * install: its pages are marked as holding code first, so that a store
    * into them before the install makes it stale, as for a compile.
    */
-  private loadFromCache(store: TraceCacheStore): void {
-    const { matched, differing } = scanCache(store, this.emu.space);
+  private loadFromCache(cache: RegionCache): void {
+    const { regions, differing } = cache.load(this.emu.space);
     this.counts.cacheDiffering += differing;
-    for (const entry of matched) {
-      const region = entry.header.region;
+    for (const { region, exits, wasmBytes, module } of regions) {
       const head = region.blocks[0]!.pc;
       // Two files for one head (regions formed differently): the first.
       if (this.claimed.has(head)) continue;
@@ -463,23 +448,11 @@ export class Tier2Manager implements Tier2Engine {
         id, name: `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`, head, members: [], region,
         snapshot: this.generations.snapshot(pages), fromCache: true, submittedAt: performance.now(),
       };
-      this.cacheCompiles.push(WebAssembly.compile(entry.wasm as Uint8Array<ArrayBuffer>).then(
-        (module) => { this.arrived.push({ request, result: { status: 'compiled', module, exits: entry.header.exits, wasmBytes: entry.wasm.length, workerMs: 0 } }); },
+      this.cacheCompiles.push(module.then(
+        (compiled) => { this.arrived.push({ request, result: { status: 'compiled', module: compiled, exits, wasmBytes, workerMs: 0 } }); },
         (error: unknown) => { this.failures.push({ request, error }); },
       ));
     }
-  }
-
-  private writeToCache(request: Request, wasm: Uint8Array, exits: readonly DispatchExit[]): void {
-    const code = Buffer.concat(request.task.code);
-    const entry: CacheEntry = {
-      header: {
-        key: this.cacheKey(), hyemuVersion: hyemuVersion(), name: request.name, region: request.region, exits,
-        codeLength: code.length, wasmLength: wasm.length,
-      },
-      code, wasm,
-    };
-    this.store!.write(entryFileName(entry), entry);
   }
 
   /** Attaches a trace entry waiting for tier 1 to reach its pc. */
@@ -530,8 +503,8 @@ export class Tier2Manager implements Tier2Engine {
       compileMsMedian: pct(0.5),
       compileMsP95: pct(0.95),
       firstInstallMs: this.firstInstallMs,
-      cache: this.store ? {
-        dir: this.store.folder, fromCache: this.counts.fromCache, written: this.store.written,
+      cache: this.regionCache ? {
+        dir: this.regionCache.folder, fromCache: this.counts.fromCache, written: this.regionCache.written,
         differing: this.counts.cacheDiffering, unusable: this.counts.cacheUnusable,
       } : null,
       instructions: d.retiredInTraces,
@@ -559,7 +532,7 @@ export class Tier2Manager implements Tier2Engine {
     // by half a second (seen as bimodal bench times).
     for (const request of this.inFlight) if (!request.deadline.started) request.cancel.abort();
     await Promise.allSettled(this.cacheCompiles);
-    await this.store?.flush();
+    await this.regionCache?.flush();
     if (this.ownsPool && typeof this.pool !== 'function') await releasePool(this.pool as Tier2Pool);
   }
 }
