@@ -74,14 +74,17 @@ export interface BenchResults {
   };
   /** Kernel name -> variant id -> its measurements, in run order. */
   readonly runs: ReadonlyMap<string, ReadonlyMap<string, readonly Measurement[]>>;
-  readonly warmup: {
-    readonly kernel: string;
-    readonly intervalMs: number;
-    readonly tier1: Timeline;
-    readonly hybrid: Timeline;
-    /** The same run with the kernel's warm trace cache (null: the warm-cache mode is off). */
-    readonly warm: Timeline | null;
-  } | null;
+  readonly warmup: WarmupTimelines | null;
+}
+
+/** The warm-up chart's runs of one kernel. */
+export interface WarmupTimelines {
+  readonly kernel: string;
+  readonly intervalMs: number;
+  readonly tier1: Timeline;
+  readonly hybrid: Timeline;
+  /** The same run with the kernel's warm trace cache (null: the warm-cache mode is off). */
+  readonly warm: Timeline | null;
 }
 
 /** The id of a sweep point's variant (the key in BenchResults.runs). */

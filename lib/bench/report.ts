@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options } from '../tier2-optimizer/options.js';
 import type { ProfileTotals } from '../profile/trace-profile.js';
-import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, WARM_FILL_VARIANT, WARM_VARIANT, type BenchResults } from './harness.js';
+import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, WARM_FILL_VARIANT, WARM_VARIANT, type BenchResults, type WarmupTimelines } from './harness.js';
 import { packageRoot } from './kernels.js';
-import type { Measurement, Timeline } from './runners.js';
+import type { Measurement } from './runners.js';
 import { geomean, median, summarize, type Summary } from './stats.js';
 
 /** One mode's times for a kernel: median and spread in ms, and guest MIPS at the median. */
@@ -148,14 +148,7 @@ export interface BenchReport {
     readonly shortHybridToTier1: number | null;
   };
   readonly sweeps: readonly SweepResult[];
-  readonly warmup: {
-    readonly kernel: string;
-    readonly intervalMs: number;
-    readonly tier1: Timeline;
-    readonly hybrid: Timeline;
-    /** The hybrid run with the warm cache (null: --no-warm). */
-    readonly warm: Timeline | null;
-  } | null;
+  readonly warmup: WarmupTimelines | null;
 }
 
 function times(ms: readonly Measurement[], instructions: number | null): ModeTimes {
