@@ -1,6 +1,6 @@
 import { evalBinary, evalCondition } from './eval.js';
 import type {
-  AccessSize, BinaryOp, Condition, Const, HelperName, IRBlock, Op, StateSlot, Temp, Terminator, Value,
+  AccessSize, AtomicOp, BinaryOp, Condition, Const, HelperName, IRBlock, Op, StateSlot, Temp, Terminator, Value,
 } from './types.js';
 
 export function constant(value: number): Const {
@@ -104,6 +104,12 @@ export class IRBuilder {
 
   store(addr: Value, src: Value, size: AccessSize, pc: number, aligned = false): void {
     this.ops.push({ op: 'store', addr, src, size, aligned, pc });
+  }
+
+  atomic(kind: AtomicOp, addr: Value, src: Value, pc: number, expected: Value = constant(0)): Temp {
+    const dst = this.temp();
+    this.ops.push({ op: 'atomic', kind, dst, addr, src, expected, pc });
+    return dst;
   }
 
   call(helper: HelperName, args: Value[], pc: number): Temp {

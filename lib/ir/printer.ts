@@ -26,6 +26,8 @@ export function formatOp(op: Op): string {
       return `t${op.dst.id} = load.${op.signed ? 's' : 'u'}${op.size * 8}${op.aligned ? '.aligned' : ''} [${v(op.addr)}]`;
     case 'store':
       return `store.${op.size * 8}${op.aligned ? '.aligned' : ''} [${v(op.addr)}], ${v(op.src)}`;
+    case 'atomic':
+      return `t${op.dst.id} = atomic.${op.kind} [${v(op.addr)}], ${v(op.src)}${op.kind === 'cas' ? `, expected ${v(op.expected)}` : ''}`;
     case 'call':
       return `${op.dst ? `t${op.dst.id} = ` : ''}call ${op.helper}(${op.args.map(v).join(', ')})`;
   }

@@ -44,12 +44,17 @@ export type Condition = (typeof CONDITIONS)[number];
 export type AccessSize = 1 | 2 | 4;
 
 /** Emulator state that is not a general-purpose register. */
-export const STATE_SLOTS = ['reservation'] as const;
+export const STATE_SLOTS = ['reservation', 'reserved_value'] as const;
 export type StateSlot = (typeof STATE_SLOTS)[number];
 
 /** Helpers are the only way IR reaches the runtime; each back end supplies
  *  an implementation with the signature given in `helpers.ts`. */
 export type HelperName = 'read_counter';
+
+/** Atomic read-modify-writes of an aligned word (RV32A's AMOs, and `cas`,
+ *  compare-and-swap, for sc.w): dst gets the old value. */
+export const ATOMIC_OPS = ['swap', 'add', 'xor', 'and', 'or', 'min', 'max', 'minu', 'maxu', 'cas'] as const;
+export type AtomicOp = (typeof ATOMIC_OPS)[number];
 
 export type Op =
   /** Marks the start of guest instruction `pc` (no code; for printing,
@@ -73,6 +78,15 @@ export type Op =
   | {
       readonly op: 'store'; readonly addr: Value; readonly src: Value; readonly size: AccessSize;
       readonly aligned: boolean; readonly pc: number;
+    }
+  /** One atomic read-modify-write of the aligned word at addr, as one
+   *  indivisible access to the shared memory: SIGBUS when misaligned,
+   *  SIGSEGV unless the page is readable and writable; a write onto
+   *  translated code discards it first. `cas` stores src only if the word
+   *  equals `expected` (which the other ops ignore). */
+  | {
+      readonly op: 'atomic'; readonly kind: AtomicOp; readonly dst: Temp; readonly addr: Value; readonly src: Value;
+      readonly expected: Value; readonly pc: number;
     }
   | { readonly op: 'call'; readonly dst: Temp | null; readonly helper: HelperName; readonly args: readonly Value[]; readonly pc: number };
 

@@ -1,4 +1,4 @@
-import { BINARY_OPS, CONDITIONS, STATE_SLOTS } from './types.js';
+import { ATOMIC_OPS, BINARY_OPS, CONDITIONS, STATE_SLOTS } from './types.js';
 import type { IRBlock, Op, Terminator, Value } from './types.js';
 import { HELPERS } from './helpers.js';
 import { formatOp, hex } from './printer.js';
@@ -83,6 +83,10 @@ export function verifyBlock(block: IRBlock): string[] {
       case 'store':
         if (![1, 2, 4].includes(op.size)) problems.push(`${where}: bad access size`);
         use(op.addr, where); use(op.src, where);
+        break;
+      case 'atomic':
+        if (!ATOMIC_OPS.includes(op.kind)) problems.push(`${where}: unknown atomic op`);
+        use(op.addr, where); use(op.src, where); use(op.expected, where); def(op.dst.id, where);
         break;
       case 'call': {
         const sig = HELPERS[op.helper];

@@ -2,6 +2,7 @@ import { GUEST_BASE, GUEST_SPACE_END, PAGE_MASK, PAGE_SHIFT, PERM } from './layo
 import type { MemoryModel } from './options.js';
 import { GuestFault } from './signals.js';
 import type { AddressSpace } from './address-space.js';
+import { ATOMIC_RMW } from './guest-atomics.js';
 
 /**
  * Guest loads and stores for tier-1 code: one page-table test on the fast
@@ -21,6 +22,9 @@ export interface GuestAccess {
   st16(a: number, v: number, pc: number): void;
   st32(a: number, v: number, pc: number): void;
   st32a(a: number, v: number, pc: number): void;
+  /** Atomic op ATOMIC_OPS[op] on the aligned word at a; returns the old
+   *  value (`e`: the expected value of cas). */
+  rmw32(op: number, a: number, v: number, e: number, pc: number): number;
 }
 
 const R = PERM.READ;
@@ -88,6 +92,9 @@ function strictAccess(space: AddressSpace): GuestAccess {
     if ((first | last) & PERM.CODE) space.onCodeWrite(a >>> 0, size);
   };
 
+  const words = new Int32Array(space.memory.buffer);
+  const RW = R | W;
+
   return {
     ld8s(a, pc) {
       if ((P[a >>> PAGE_SHIFT]! & R) === 0) throw readFault(a, pc);
@@ -131,6 +138,14 @@ function strictAccess(space: AddressSpace): GuestAccess {
       if ((a & 3) !== 0) throw new GuestFault('SIGBUS', pc, a >>> 0);
       if ((P[a >>> PAGE_SHIFT]! & WC) !== W) storeSlow(a, 4, pc);
       dv.setInt32(a + B, v, true);
+    },
+    rmw32(op, a, v, e, pc) {
+      if ((a & 3) !== 0) throw new GuestFault('SIGBUS', pc, a >>> 0);
+      const entry = P[a >>> PAGE_SHIFT]!;
+      if ((entry & RW) !== RW) throw readFault(a, pc);
+      if (entry & PERM.CODE) space.onCodeWrite(a >>> 0, 4);
+      // A readable page lies below GUEST_SPACE_END, so this cannot wrap.
+      return ATOMIC_RMW[op]!(words, ((a >>> 0) + B) >>> 2, v, e);
     },
   };
 }

@@ -31,7 +31,11 @@ export const STATE = {
   /** The trace whose exit index a trace run returned (traces chain into
    *  each other, so it need not be the one the dispatcher entered). */
   EXIT_TRACE: 36,
+  /** The word lr.w read (sc.w stores only if memory still holds it). */
+  RESERVED_VALUE: 37,
 } as const;
+/** The state slot of each IR state slot name. */
+export const STATE_SLOT_OF = { reservation: STATE.RESERVATION, reserved_value: STATE.RESERVED_VALUE } as const;
 export const STATE_SLOT_COUNT = 64;
 export const STATE_BYTES = STATE_SLOT_COUNT * 4;
 

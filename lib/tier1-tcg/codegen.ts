@@ -1,6 +1,6 @@
 import type { BinaryOp, Condition, IRBlock, Op, Terminator, Value } from '../ir/types.js';
-import { BRANCH_TAKEN, BRANCH_FALLTHROUGH } from '../ir/types.js';
-import { STATE } from '../runtime/layout.js';
+import { ATOMIC_OPS, BRANCH_TAKEN, BRANCH_FALLTHROUGH } from '../ir/types.js';
+import { STATE, STATE_SLOT_OF } from '../runtime/layout.js';
 
 /**
  * Tier-1 back end: IR → JavaScript source, one template per op, no
@@ -14,7 +14,7 @@ import { STATE } from '../runtime/layout.js';
  */
 
 export const FACTORY_PARAMS = [
-  'x', 'ld8s', 'ld8u', 'ld16s', 'ld16u', 'ld32', 'ld32a', 'st8', 'st16', 'st32', 'st32a',
+  'x', 'ld8s', 'ld8u', 'ld16s', 'ld16u', 'ld32', 'ld32a', 'st8', 'st16', 'st32', 'st32a', 'rmw32',
   'read_counter', 'mulhs', 'mulhu', 'mulhsu', 'divs', 'divu', 'rems', 'remu',
 ] as const;
 
@@ -59,8 +59,8 @@ function emitOp(op: Op): string {
     case 'insn': return `// ${op.pc.toString(16)}`;
     case 'getreg': return `const t${op.dst.id} = x[${op.reg}];`;
     case 'setreg': return `x[${op.reg}] = ${v(op.src)};`;
-    case 'getstate': return `const t${op.dst.id} = x[${STATE.RESERVATION}];`;
-    case 'setstate': return `x[${STATE.RESERVATION}] = ${v(op.src)};`;
+    case 'getstate': return `const t${op.dst.id} = x[${STATE_SLOT_OF[op.slot]}];`;
+    case 'setstate': return `x[${STATE_SLOT_OF[op.slot]}] = ${v(op.src)};`;
     case 'binary': return `const t${op.dst.id} = ${BINARY[op.kind](op.a, op.b)};`;
     case 'setcond': return `const t${op.dst.id} = (${CONDITION[op.cond](op.a, op.b)}) ? 1 : 0;`;
     case 'select': return `const t${op.dst.id} = ${v(op.test)} !== 0 ? ${v(op.ifTrue)} : ${v(op.ifFalse)};`;
@@ -72,6 +72,8 @@ function emitOp(op: Op): string {
       const fn = op.aligned ? 'st32a' : STORES[op.size];
       return `${fn}(${v(op.addr)}, ${v(op.src)}, ${op.pc});`;
     }
+    case 'atomic':
+      return `const t${op.dst.id} = rmw32(${ATOMIC_OPS.indexOf(op.kind)}, ${v(op.addr)}, ${v(op.src)}, ${v(op.expected)}, ${op.pc});`;
     case 'call': {
       const call = `${op.helper}(${op.args.map(v).join(', ')})`;
       return op.dst ? `const t${op.dst.id} = ${call};` : `${call};`;

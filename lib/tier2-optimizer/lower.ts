@@ -1,10 +1,10 @@
 import type Binaryen from 'binaryen';
 import { binaryen } from './binaryen.js';
 import type { DispatchExit } from '../runtime/dispatcher.js';
-import type { BinaryOp, Condition, IRBlock, Op, Value } from '../ir/types.js';
+import { ATOMIC_OPS, type AtomicOp, type BinaryOp, type Condition, type IRBlock, type Op, type Value } from '../ir/types.js';
 import {
-  GUEST_BASE, GUEST_SPACE_END, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE, TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET,
-  TRACE_ENTRY_BITS,
+  GUEST_BASE, GUEST_SPACE_END, MEMORY_PAGES, PAGE_SHIFT, PAGE_TABLE_OFFSET, PERM, STATE, STATE_SLOT_OF, TRACE_DIRECTORY_ENTRIES,
+  TRACE_DIRECTORY_OFFSET, TRACE_ENTRY_BITS,
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
@@ -105,7 +105,7 @@ function isLastEffect(ops: readonly Op[], index: number): boolean {
   for (let j = index + 1; j < ops.length; j++) {
     const next = ops[j]!.op;
     if (next === 'insn') return true;
-    if (next === 'setreg' || next === 'setstate' || next === 'store' || next === 'call') return false;
+    if (next === 'setreg' || next === 'setstate' || next === 'store' || next === 'atomic' || next === 'call') return false;
   }
   return true;
 }
@@ -152,7 +152,8 @@ export function lowerRegion(
   // flag while it runs: it is clear whenever a trace is entered (the
   // dispatcher clears it, and a trace that set it does not chain). Without
   // such a store the loop headers and the epilogue need not load it.
-  const setsStop = irs.some((ir) => ir.ops.some((op, i) => op.op === 'store' && !isLastEffect(ir.ops, i)));
+  const setsStop = irs.some((ir) => ir.ops.some((op, i) =>
+    (op.op === 'store' && !isLastEffect(ir.ops, i)) || op.op === 'atomic'));
   /** Profiling: the instructions retired before this function started. */
   const ENTRY_ICOUNT = TEMP0 + maxTemps;
   const profiling = options.profile === true;
@@ -240,6 +241,27 @@ export function lowerRegion(
     }
   };
 
+  /** dst = the atomic op on the word at ADDR with VAL (and E2, the
+   *  expected value of cas). min/max retry a compare-and-swap (E1 holds the
+   *  word seen) until no other thread wrote in between. */
+  const atomicRmw = (kind: AtomicOp, dst: number): Binaryen.ExpressionRef => {
+    const rmw = m.i32.atomic.rmw;
+    const simple: Partial<Record<AtomicOp, (off: number, p: Binaryen.ExpressionRef, v: Binaryen.ExpressionRef) => Binaryen.ExpressionRef>> = {
+      swap: rmw.xchg, add: rmw.add, xor: rmw.xor, and: rmw.and, or: rmw.or,
+    };
+    const op = simple[kind];
+    if (op) return set(dst, op(GUEST_BASE, get(ADDR), get(VAL)));
+    if (kind === 'cas') return set(dst, rmw.cmpxchg(GUEST_BASE, get(ADDR), get(E2), get(VAL)));
+    const keepOld = { min: 'ge_s', max: 'le_s', minu: 'ge_u', maxu: 'le_u' } as const;
+    const newIsOld = m.i32[keepOld[kind as keyof typeof keepOld]];
+    const label = `atomic_retry`;
+    return m.loop(label, m.block(null, [
+      set(E1, m.i32.atomic.load(GUEST_BASE, get(ADDR))),
+      set(dst, rmw.cmpxchg(GUEST_BASE, get(ADDR), get(E1), m.select(newIsOld(get(VAL), get(E1)), get(E1), get(VAL)))),
+      m.br(label, m.i32.ne(get(dst), get(E1))),
+    ]));
+  };
+
   /** Lowers one block's ops; `n` is its instruction count. */
   const lowerOps = (ir: IRBlock): Binaryen.ExpressionRef[] => {
     const out: Binaryen.ExpressionRef[] = [];
@@ -264,10 +286,10 @@ export function lowerRegion(
           out.push(set(REG0 + op.reg, val(op.src)));
           break;
         case 'getstate':
-          out.push(set(TEMP0 + op.dst.id, load32(m, STATE.RESERVATION * 4, 4, c(0))));
+          out.push(set(TEMP0 + op.dst.id, load32(m, STATE_SLOT_OF[op.slot] * 4, 4, c(0))));
           break;
         case 'setstate':
-          out.push(m.i32.store(STATE.RESERVATION * 4, 4, c(0), val(op.src)));
+          out.push(m.i32.store(STATE_SLOT_OF[op.slot] * 4, 4, c(0), val(op.src)));
           break;
         case 'binary':
           out.push(set(TEMP0 + op.dst.id, binary(op.kind, op.a, op.b)));
@@ -332,6 +354,21 @@ export function lowerRegion(
             ]);
             out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
           }
+          break;
+        }
+        case 'atomic': {
+          // Fast when the page is readable, writable and holds no
+          // translated code: a wasm atomic on the shared memory. Otherwise
+          // the runtime does it (or throws the fault) with the registers
+          // written back, and sets the stop flag if it discarded code.
+          out.push(set(ADDR, val(op.addr)), set(VAL, val(op.src)), set(E2, val(op.expected)));
+          checkAligned(true);
+          const flags = m.i32.and(pageEntry(get(ADDR)), c(PERM.READ | PERM.WRITE | PERM.CODE));
+          const slow = m.block(null, [
+            ...storeWritten(), ...reportExit(retiredBefore(n)),
+            set(TEMP0 + op.dst.id, m.call(IMPORTS.atomicSlow, [c(ATOMIC_OPS.indexOf(op.kind)), get(ADDR), get(VAL), get(E2), c(insnPc)], i32)),
+          ]);
+          out.push(m.if(m.i32.eq(flags, c(PERM.READ | PERM.WRITE)), atomicRmw(op.kind, TEMP0 + op.dst.id), slow));
           break;
         }
         case 'call': {
@@ -554,6 +591,7 @@ export function declareImports(m: Binaryen.Module): void {
   m.addFunctionImport(IMPORTS.readCounter, 'env', IMPORTS.readCounter, binaryen.createType([i32, i32]), i32);
   m.addFunctionImport(IMPORTS.storeSlow, 'env', IMPORTS.storeSlow, binaryen.createType([i32, i32, i32, i32]), none);
   m.addFunctionImport(IMPORTS.fault, 'env', IMPORTS.fault, binaryen.createType([i32, i32, i32]), none);
+  m.addFunctionImport(IMPORTS.atomicSlow, 'env', IMPORTS.atomicSlow, binaryen.createType([i32, i32, i32, i32, i32]), i32);
   // The trace's id is given at instantiation, so that one module serves
   // under any id (a module from the trace cache gets this run's id).
   m.addGlobalImport(IMPORTS.traceId, 'env', IMPORTS.traceId, i32, false);

@@ -30,6 +30,12 @@ export function traceImports(
         stores[size as 1 | 2 | 4]!(addr, value, pc);
         if (codeVersion() !== before) state[STATE.STOP] = 1;
       },
+      [IMPORTS.atomicSlow](op: number, addr: number, value: number, expected: number, pc: number): number {
+        const before = codeVersion();
+        const old = access.rmw32(op, addr, value, expected, pc);
+        if (codeVersion() !== before) state[STATE.STOP] = 1;
+        return old;
+      },
       [IMPORTS.fault](signo: number, pc: number, addr: number): never {
         throw new GuestFault(signalName(signo) as SignalName, pc >>> 0, addr >>> 0);
       },

@@ -12,6 +12,9 @@ export const IMPORTS = {
   readCounter: 'read_counter',
   storeSlow: 'store_slow',
   fault: 'fault',
+  /** (op, addr, value, expected, pc) -> old: an atomic the fast path
+   *  declined (a fault, or a page of translated code). */
+  atomicSlow: 'atomic_slow',
   table: 'traces',
   /** An immutable i32 global: the trace's id (its slot pair in the table). */
   traceId: 'trace_id',

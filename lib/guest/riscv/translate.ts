@@ -1,5 +1,5 @@
 import { IRBuilder, constant } from '../../ir/builder.js';
-import type { BinaryOp, Condition, IRBlock, Terminator, Value } from '../../ir/types.js';
+import type { AtomicOp, BinaryOp, Condition, IRBlock, Terminator, Value } from '../../ir/types.js';
 import { decode, insnLength, type DecodedInsn } from './decoder.js';
 import { COUNTER_CSRS } from './registers.js';
 
@@ -47,18 +47,12 @@ const store = (size: 1 | 2 | 4): Semantics => (b, i, pc) => {
   b.store(b.binary('add', rs1(b, i), constant(i.imm)), rs2(b, i), size, pc);
 };
 
-/** Atomic read-modify-write. The guest is single-threaded, so an AMO is an
- *  aligned load, the operation and an aligned store; rd gets the old value
- *  and is written last so a faulting store leaves it untouched. */
-const amo = (combine: (b: IRBuilder, old: Value, src: Value) => Value): Semantics => (b, i, pc) => {
-  const addr = rs1(b, i);
-  const src = rs2(b, i);
-  const old = b.load(addr, 4, true, pc, true);
-  b.store(addr, combine(b, old, src), 4, pc, true);
-  b.setreg(i.rd, old);
+/** Atomic read-modify-write: one indivisible access to the shared memory,
+ *  so threads running in parallel see AMOs as atomic; rd gets the old value
+ *  and is written after it, so a fault leaves rd untouched. */
+const amo = (kind: AtomicOp): Semantics => (b, i, pc) => {
+  b.setreg(i.rd, b.atomic(kind, rs1(b, i), rs2(b, i), pc));
 };
-const amoBinary = (kind: BinaryOp) => amo((b, old, src) => b.binary(kind, old, src));
-const amoPick = (cond: Condition) => amo((b, old, src) => b.select(b.setcond(cond, old, src), old, src));
 
 /** An odd value can never equal the (aligned) address of an lr.w. */
 const NO_RESERVATION = constant(1);
@@ -109,24 +103,32 @@ export const SEMANTICS: Readonly<Record<string, Semantics>> = {
   csrrwi: csrAccess(() => true),
   csrrsi: csrAccess((i) => i.rs1 !== 0),
   csrrci: csrAccess((i) => i.rs1 !== 0),
+  // LR/SC as compare-and-swap: lr.w reserves the address and remembers the
+  // word it read; sc.w stores only if the reservation is for its address
+  // and the word still holds that value, in one atomic step (as qemu does;
+  // a store of the same value by another thread in between goes unseen).
   'lr.w': (b, i, pc) => {
     const addr = rs1(b, i);
     const value = b.load(addr, 4, true, pc, true);
     b.setstate('reservation', addr);
+    b.setstate('reserved_value', value);
     b.setreg(i.rd, value);
   },
   'sc.w': (b, i, pc) => {
-    // Stores only if the reservation is for this address; always ends it.
+    // Without the reservation the swap stores the expected value back when
+    // it finds it (no change), so a failing sc.w writes nothing; it still
+    // faults as a store would. It always ends the reservation.
     const addr = rs1(b, i);
-    const ok = b.setcond('eq', b.getstate('reservation'), addr);
-    const old = b.load(addr, 4, true, pc, true);
-    b.store(addr, b.select(ok, rs2(b, i), old), 4, pc, true);
+    const reserved = b.setcond('eq', b.getstate('reservation'), addr);
+    const expected = b.getstate('reserved_value');
+    const old = b.atomic('cas', addr, b.select(reserved, rs2(b, i), expected), pc, expected);
     b.setstate('reservation', NO_RESERVATION);
-    b.setreg(i.rd, b.binary('xor', ok, constant(1)));
+    const stored = b.binary('and', reserved, b.setcond('eq', old, expected));
+    b.setreg(i.rd, b.binary('xor', stored, constant(1)));
   },
-  'amoswap.w': amo((_b, _old, src) => src),
-  'amoadd.w': amoBinary('add'), 'amoxor.w': amoBinary('xor'), 'amoand.w': amoBinary('and'), 'amoor.w': amoBinary('or'),
-  'amomin.w': amoPick('lt'), 'amomax.w': amoPick('ge'), 'amominu.w': amoPick('ltu'), 'amomaxu.w': amoPick('geu'),
+  'amoswap.w': amo('swap'),
+  'amoadd.w': amo('add'), 'amoxor.w': amo('xor'), 'amoand.w': amo('and'), 'amoor.w': amo('or'),
+  'amomin.w': amo('min'), 'amomax.w': amo('max'), 'amominu.w': amo('minu'), 'amomaxu.w': amo('maxu'),
 };
 
 /** The initial value of the reservation slot. */
