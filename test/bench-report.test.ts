@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { XMLValidator } from 'fast-xml-parser';
-import { FLAT_VARIANT, runBench, WARM_FILL_VARIANT, WARM_VARIANT } from '../lib/bench/harness.js';
+import { CLI_PATH, FLAT_VARIANT, runBench, WARM_FILL_VARIANT, WARM_VARIANT } from '../lib/bench/harness.js';
 import { selectKernels } from '../lib/bench/kernels.js';
-import type { BenchReport } from '../lib/bench/report.js';
+import { parallelTable, renderMarkdown } from '../lib/bench/markdown.js';
+import { PARALLEL_KERNEL, parallelMissing } from '../lib/bench/parallel.js';
+import { buildReport, type BenchReport } from '../lib/bench/report.js';
 import { KernelCheckError } from '../lib/bench/runners.js';
 import { SHORT_PROGRAMS } from '../lib/bench/short-programs.js';
 import { geomean } from '../lib/bench/stats.js';
@@ -15,10 +17,13 @@ import { hyemu } from './helpers/cli.js';
 // A small real bench: two kernels, one run each, one iteration each (so
 // their checksums are checked too), and a sweep; then the report files.
 // Every column is on by default: flat memory and warm cache too, and the
-// short programs' table (all of them, one cold process in each mode).
+// short programs' table (all of them, one cold process in each mode). The
+// parallel-speedup table is left out of the command-line runs: its kernel's
+// default work takes seconds a process, so it runs in-process at scale 1
+// below (BenchConfig.parallelKernel), and --no-parallel is tested here.
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-bench-'));
 t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
-const run = hyemu(['bench', '--kernels', 'crc16,sieve', '--args', '1', '--repeat', '1', '--sweep', 'hotThreshold=2,50', '--out', out]);
+const run = hyemu(['bench', '--kernels', 'crc16,sieve', '--args', '1', '--repeat', '1', '--sweep', 'hotThreshold=2,50', '--no-parallel', '--out', out]);
 const qemu = qemuPath() !== null;
 
 /** The rows of the first Markdown table in `text`, split into cells. */
@@ -231,9 +236,11 @@ svgTest('speedup.svg', [
 svgTest('warmup.svg', ['Warm-up of crc16', 'mode: tier 1', 'mode: hybrid (cold)', 'mode: hybrid (warm cache)', 'installs of the cold hybrid run']);
 svgTest('sweep-hotThreshold.svg', ['Sweep of hotThreshold', 'kernel: crc16"', 'kernel: sieve"', 'hotThreshold: 2;', 'hotThreshold: 50;']);
 
-t.test('without qemu, native, flat, warm cache and short programs the report leaves those out', async (t) => {
+t.test('without qemu, native, flat, warm cache, short programs and the parallel table the report leaves those out', async (t) => {
   const dir = path.join(out, 'plain');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-warm', '--no-short', '--out', dir]);
+  const r = hyemu([
+    'bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-warm', '--no-short', '--no-parallel', '--out', dir,
+  ]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
   const rows = firstTable(md);
@@ -260,6 +267,12 @@ t.test('without qemu, native, flat, warm cache and short programs the report lea
   t.match(md, /- No short-programs table: turned off \(--no-short\)\./, 'the report says why there is no short-programs table');
   t.match(r.stderr, /no short-programs table: turned off \(--no-short\)/, 'says why on stderr');
   t.notMatch(r.stdout, /Short programs|\| program \|/, 'no short-programs table on stdout');
+  t.same(json.columns.parallel, { skipped: 'turned off (--no-parallel)' }, 'no parallel table, and why');
+  t.equal(json.parallel, null, 'no parallel results');
+  t.notMatch(md, /## Parallel speedup|- Parallel speedup:/, 'no parallel section or method');
+  t.match(md, /- No parallel-speedup table: turned off \(--no-parallel\)\./, 'the report says why there is no parallel table');
+  t.match(r.stderr, /no parallel-speedup table: turned off \(--no-parallel\)/, 'says why on stderr');
+  t.notMatch(r.stdout, /Parallel speedup|\| engine \|/, 'no parallel table on stdout');
   t.ok(json.geomean.speedupOverTier1! > 0, 'the strict geometric mean is still there');
   t.match(md, /- No hybrid \(flat\) column: turned off \(--no-flat\)\./, 'the report says why');
   t.notMatch(md, /hybrid \(flat\) the same with the flat one/, 'the intro does not mention the flat column');
@@ -279,7 +292,7 @@ t.test('with --cache DIR the warm-cache runs keep their caches in a fresh folder
   const cacheDir = path.join(out, 'cache');
   fs.mkdirSync(path.join(cacheDir, 'other'), { recursive: true });
   const dir = path.join(out, 'cached');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-short', '--cache', cacheDir, '--out', dir]);
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-qemu', '--no-native', '--no-flat', '--no-short', '--no-parallel', '--cache', cacheDir, '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
   const kept = json.columns.warm.cacheDir!;
@@ -304,7 +317,7 @@ t.test('the flat and warm-cache hybrid modes and the short programs are interlea
   const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
   const results = await runBench({
     kernels, repeat: 3, tier2: { hotThreshold: 2, waitForInstall: true }, sweeps: [], qemu: false, native: false, flat: true, warm: true,
-    short: true, shortPrograms: SHORT_PROGRAMS.filter((p) => p.name === 'hello'),
+    short: true, parallel: false, shortPrograms: SHORT_PROGRAMS.filter((p) => p.name === 'hello'),
     warmupKernel: 'crc16', warmupIntervalMs: 5,
     onRun: (done, total, what) => calls.push({ done, total, what }),
   });
@@ -375,7 +388,7 @@ t.test('a short program that exits with another status than its own fails the be
   t.equal(hello.exitCode, 3, 'hello exits 3 on purpose');
   const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
   const base = {
-    kernels, repeat: 1, tier2: {}, sweeps: [], qemu: false, native: false, flat: false, warm: false, warmupKernel: null,
+    kernels, repeat: 1, tier2: {}, sweeps: [], qemu: false, native: false, flat: false, warm: false, parallel: false, warmupKernel: null,
   };
   await t.rejects(runBench({ ...base, short: true, shortPrograms: [{ ...hello, exitCode: 0 }] }), {
     constructor: KernelCheckError,
@@ -392,7 +405,7 @@ t.test('without qemu-riscv32 and cc installed, the bench runs and says why their
   const envPath = ['/usr/bin/env', '/bin/env'].find((p) => fs.existsSync(p))!;
   fs.symlinkSync(envPath, path.join(bin, 'env'));
   const dir = path.join(out, 'no-tools');
-  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-short', '--out', dir], { ...process.env, PATH: bin, HOSTCC: '' });
+  const r = hyemu(['bench', '--kernels', 'crc16', '--args', '1', '--repeat', '1', '--no-short', '--no-parallel', '--out', dir], { ...process.env, PATH: bin, HOSTCC: '' });
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
   t.equal(json.columns.qemu.skipped, 'qemu-riscv32 is not installed');
@@ -408,7 +421,7 @@ t.test('without qemu-riscv32 and cc installed, the bench runs and says why their
 t.test('a user ELF runs in the tier-1 and hybrid modes', async (t) => {
   const dir = path.join(out, 'user');
   const elf = path.join('bench/kernels/bin/sha256.elf');
-  const r = hyemu(['bench', elf, '--args', '1', '--repeat', '1', '--no-native', '--no-short', '--quiet', '--out', dir]);
+  const r = hyemu(['bench', elf, '--args', '1', '--repeat', '1', '--no-native', '--no-short', '--no-parallel', '--quiet', '--out', dir]);
   t.equal(r.status, 0, `exit 0 (${r.stderr.trim()})`);
   t.equal(r.stderr, '', '--quiet: nothing on stderr');
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as BenchReport;
@@ -424,4 +437,108 @@ t.test('a kernel that fails its own check fails the bench with exit 1', async (t
   t.equal(r.stderr, 'hyemu: crc16 failed its own check under hybrid, filling the cache (exit 2): usage: bench/kernels/bin/crc16.elf [iterations>0]\n'
     .replace('bench/kernels/bin/crc16.elf', path.resolve('bench/kernels/bin/crc16.elf')), 'says which kernel, mode and why');
   t.equal(r.stdout, '', 'no table');
+});
+
+// The parallel kernel at its smallest work (scale 1: 24 chunks of 1,000 rounds), so each run is mostly process start-up.
+const smallParallel = { ...PARALLEL_KERNEL, args: ['1'] };
+const parallelLine = 'parallel checksum=0x90e013e2 chunks=24 scale=1\n';
+
+t.test('the parallel kernel runs with 1 and 2 guest threads in every engine, interleaved and rotated, into the report', async (t) => {
+  const calls: string[] = [];
+  const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
+  const results = await runBench({
+    kernels, repeat: 2, tier2: {}, sweeps: [], qemu: true, native: false, flat: false, warm: false, short: false,
+    parallel: true, parallelKernel: smallParallel, warmupKernel: null,
+    onRun: (_done, _total, what) => calls.push(what),
+  });
+  const engines = qemu ? ['tier 1', 'hybrid', 'qemu-riscv32'] : ['tier 1', 'hybrid'];
+  const modes = engines.flatMap((e) => [`${e}, 1 thread`, `${e}, 2 threads`]);
+  const rotated = (rep: number): string[] => modes.map((_, i) => `parallel: ${modes[(i + rep) % modes.length]!} (run ${rep + 1} of 2)`);
+  t.same(calls.filter((w) => w.startsWith('parallel: ')), [...rotated(0), ...rotated(1)], 'each repetition runs every engine and thread count once, the order rotating');
+  t.ok(calls.indexOf('parallel: tier 1, 1 thread (run 1 of 2)') > calls.indexOf('crc16: tier 1 (run 1 of 2)')
+    && calls.indexOf('parallel: tier 1, 2 threads (run 2 of 2)') < calls.indexOf('crc16: hybrid with trace profiling'), 'in the repetitions, after the kernels\' runs');
+  t.equal(results.parallel.skipped, null);
+  t.same(results.parallel.threads, [1, 2]);
+  t.same([...results.parallel.runs.keys()], qemu ? ['tier1', 'hybrid', 'qemu'] : ['tier1', 'hybrid'], 'qemu-riscv32 runs when it is installed');
+  for (const [engine, byThreads] of results.parallel.runs) {
+    t.same([...byThreads.keys()], [1, 2], `${engine}: 1 and 2 threads`);
+    for (const [n, runs] of byThreads) {
+      t.equal(runs.length, 2, `${engine}, ${n} thread(s): one run per repetition`);
+      for (const m of runs) {
+        t.equal(m.stdout, parallelLine, `${engine}, ${n} thread(s): the same line for every thread count`);
+        t.ok(m.timeMs > 0, 'a wall time');
+      }
+    }
+  }
+
+  const report = buildReport(results);
+  const p = report.parallel!;
+  t.same(report.columns.parallel, { skipped: null });
+  t.same([p.name, p.elf, p.args, p.threads], ['parallel', 'bench/kernels/bin/parallel.elf', ['1'], [1, 2]]);
+  t.equal(p.description, PARALLEL_KERNEL.description);
+  type Engine = 'tier1' | 'hybrid' | 'qemu';
+  const ms = (engine: Engine): number[][] =>
+    [1, 2].map((n) => results.parallel.runs.get(engine)!.get(n)!.map((m) => m.timeMs));
+  const byEngine: Array<readonly [Engine, typeof p.tier1Ms]> = [['tier1', p.tier1Ms], ['hybrid', p.hybridMs], ...(qemu ? [['qemu', p.qemuMs!] as const] : [])];
+  for (const [engine, summaries] of byEngine) {
+    t.same(summaries.map((s) => s.samples), ms(engine), `${engine}: each run's time, per thread count`);
+    for (const s of summaries) t.ok(s.min <= s.median && s.median <= s.max, `${engine}: min ≤ median ≤ max`);
+    t.ok(Math.abs(p.speedup[engine]! - summaries[0]!.median / summaries[1]!.median) < 1e-9, `${engine}: speedup = 1 thread ÷ 2 threads (${p.speedup[engine]})`);
+  }
+  if (!qemu) t.same([p.qemuMs, p.speedup.qemu], [null, null], 'no qemu figures');
+  t.match(report.method.parallel, /1 and 2 guest threads .*`node dist\/lib\/cli\/bin\.js run --no-tier2 ELF N`.*`qemu-riscv32 ELF N`.*from spawn to exit.*1 thread ÷ the median with 2/,
+    'says how it is run');
+
+  const md = renderMarkdown(report, { speedup: 'speedup.svg', warmup: null, sweeps: {} });
+  const at = md.indexOf('\n## Parallel speedup (guest threads)\n');
+  t.ok(at > 0, 'a section "Parallel speedup (guest threads)"');
+  const section = md.slice(at + 1, md.indexOf('\n## ', at + 1));
+  t.match(section, /Guest threads other than the main one run tier 1 on their own Node worker threads, so hybrid's secondary threads are not compiled by tier 2 yet/,
+    'says that the secondary threads run tier 1');
+  const rows = firstTable(section);
+  t.same(rows[0], ['engine', '1 thread ms', '2 threads ms', 'speedup (1 ÷ 2 threads)'], 'columns');
+  t.same(rows.slice(2).map((r) => r[0]), engines, 'one row per engine');
+  for (const row of rows.slice(2)) {
+    t.match(row[1], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${row[0]}: 1-thread time as median (min–max)`);
+    t.match(row[2], /^[\d,.]+ \([\d,.]+–[\d,.]+\)$/, `${row[0]}: 2-thread time as median (min–max)`);
+    t.match(row[3], /^[\d,.]+×$/, `${row[0]}: speedup`);
+  }
+  t.ok(section.includes(parallelTable(report)!), 'the table the command line prints');
+  t.match(md, /\n- Parallel speedup: the parallel kernel runs with 1 and 2 guest threads/, 'the method says how it was run');
+  t.notMatch(md, /No parallel-speedup table/, 'not reported missing');
+});
+
+t.test('without the qemu column the parallel table has no qemu-riscv32 row', async (t) => {
+  const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
+  const results = await runBench({
+    kernels, repeat: 1, tier2: {}, sweeps: [], qemu: false, native: false, flat: false, warm: false, short: false,
+    parallel: true, parallelKernel: smallParallel, warmupKernel: null,
+  });
+  t.same([...results.parallel.runs.keys()], ['tier1', 'hybrid'], 'tier 1 and hybrid only');
+  const report = buildReport(results);
+  t.same([report.parallel!.qemuMs, report.parallel!.speedup.qemu], [null, null], 'no qemu figures');
+  t.same(firstTable(parallelTable(report)!).slice(2).map((r) => r[0]), ['tier 1', 'hybrid'], 'no qemu-riscv32 row');
+});
+
+t.test('a parallel run that exits non-zero or prints other output fails the bench', async (t) => {
+  const kernels = selectKernels('crc16').map((k) => ({ ...k, args: ['1'] }));
+  const base = {
+    kernels, repeat: 1, tier2: {}, sweeps: [], qemu: false, native: false, flat: false, warm: false, short: false, warmupKernel: null,
+  };
+  // A scale of 0 is a bad argument: the kernel prints its usage and exits 2.
+  await t.rejects(runBench({ ...base, parallel: true, parallelKernel: { ...PARALLEL_KERNEL, args: ['0'] } }), {
+    constructor: KernelCheckError,
+    message: `parallel exited with status 2 under tier 1, 1 thread, expected 0: usage: ${path.resolve('bench/kernels/bin/parallel.elf')} `
+      + '[threads 1..8 [scale>0, thousands of rounds per chunk]]',
+  }, 'a KernelCheckError naming the kernel, the mode, the status and its last line');
+  // thr_parsum prints its thread count: the 2-thread run's line differs from the first's.
+  const parsum = { name: 'thr_parsum', elf: 'test/guest/bin/thr_parsum.elf', description: 'a parallel sum', args: [] };
+  await t.rejects(runBench({ ...base, parallel: true, parallelKernel: parsum }), {
+    constructor: KernelCheckError,
+    message: 'thr_parsum printed other output under tier 1, 2 threads than in its first run (tier 1, 1 thread)',
+  }, 'a KernelCheckError naming both modes');
+  // (--no-parallel is the command line's test above: no runs, no results.)
+  t.equal(parallelMissing({ ...PARALLEL_KERNEL, elf: 'bench/kernels/bin/no-such.elf' }, CLI_PATH),
+    `the parallel kernel is not installed (${path.resolve('bench/kernels/bin/no-such.elf')} is missing)`, 'a missing ELF is a reason to skip the table');
+  t.equal(parallelMissing(PARALLEL_KERNEL, CLI_PATH), null, 'the committed ELF and the built CLI are there');
 });

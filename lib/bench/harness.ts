@@ -7,7 +7,10 @@ import { DEFAULT_TIER2, type Tier2Options } from '../tier2-optimizer/options.js'
 import { Tier2Pool } from '../tier2-optimizer/pool.js';
 import type { Kernel } from './kernels.js';
 import { buildNative, type NativeBuild } from './native.js';
-import { coldMode, KernelCheckError, qemuVersion, runCold, runHyemu, runProcess, type ColdRun, type Measurement, type Timeline } from './runners.js';
+import { PARALLEL_ENGINES, PARALLEL_KERNEL, PARALLEL_THREADS, parallelMissing, parallelMode, type ParallelEngine, type ParallelKernel } from './parallel.js';
+import {
+  coldMode, KernelCheckError, qemuVersion, runCold, runHyemu, runParallel, runProcess, type ColdRun, type Measurement, type Timeline,
+} from './runners.js';
 import { SHORT_PROGRAMS, shortProgramsMissing, type ShortProgram } from './short-programs.js';
 import type { Sweep } from './sweep.js';
 
@@ -30,6 +33,12 @@ export interface BenchConfig {
   readonly short: boolean;
   /** The short programs to run (default: all of SHORT_PROGRAMS; the tests run fewer). */
   readonly shortPrograms?: readonly ShortProgram[];
+  /** Whether to run the parallel-speedup table: the parallel kernel with 1
+   *  and 2 guest threads, as fresh processes (tier 1, hybrid, and
+   *  qemu-riscv32 when its column is on). */
+  readonly parallel: boolean;
+  /** The parallel kernel to run (default: PARALLEL_KERNEL; the tests give it a small scale). */
+  readonly parallelKernel?: ParallelKernel;
   /** An existing, empty folder for the warm-cache mode's trace caches (one
    *  subfolder per kernel), kept after the bench; by default a temporary
    *  folder, removed at the end. */
@@ -71,6 +80,15 @@ export interface BenchResults {
     readonly skipped: string | null;
     readonly programs: readonly ShortProgram[];
     readonly runs: ReadonlyMap<string, { readonly tier1: readonly ColdRun[]; readonly hybrid: readonly ColdRun[] }>;
+  };
+  /** The parallel-speedup table: skipped says why it was not run (kernel
+   *  null then); runs maps each engine it ran in to thread count -> runs, in
+   *  run order (no qemu entry without the qemu column). */
+  readonly parallel: {
+    readonly skipped: string | null;
+    readonly kernel: ParallelKernel | null;
+    readonly threads: readonly number[];
+    readonly runs: ReadonlyMap<ParallelEngine, ReadonlyMap<number, readonly ColdRun[]>>;
   };
   /** Kernel name -> variant id -> its measurements, in run order. */
   readonly runs: ReadonlyMap<string, ReadonlyMap<string, readonly Measurement[]>>;
@@ -127,7 +145,10 @@ export const PROFILED_VARIANT = 'hybrid-profiled';
  * too): what a user sees from the command line, start-up included. A
  * kernel whose own check fails, or a short program that exits with another
  * status than its own or prints other output than its first run, stops the
- * bench with a KernelCheckError.
+ * bench with a KernelCheckError. Each repetition then runs the parallel
+ * kernel with 1 and 2 guest threads in tier 1, hybrid and qemu-riscv32, each
+ * a fresh process, the order of those six rotating too; each must exit 0 and print
+ * what the first did (KernelCheckError otherwise).
  */
 export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
@@ -136,6 +157,10 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const short = shortColumn(config);
   const shortRuns = new Map(short.programs.map((p) => [p.name, { tier1: [] as ColdRun[], hybrid: [] as ColdRun[] }]));
   const shortFirst = new Map<string, { stdout: string; mode: string }>();
+  const parallel = parallelColumn(config, qemu);
+  const parallelRuns = new Map(parallel.engines.map((e) => [e, new Map(PARALLEL_THREADS.map((n) => [n, [] as ColdRun[]]))]));
+  const parallelOrder = parallel.engines.flatMap((engine) => PARALLEL_THREADS.map((threads) => ({ engine, threads })));
+  let parallelFirst: { stdout: string; mode: string } | null = null;
   const pools = new PoolSet();
   const workers = config.tier2.workers ?? DEFAULT_TIER2.workers;
   const hybrid = (extra: Partial<Tier2Options>): Partial<Tier2Options> => {
@@ -148,7 +173,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const warmupKernel = config.kernels.find((k) => k.name === config.warmupKernel) ?? null;
   const perRep = config.kernels.reduce((n, k) => n + variants.filter((v) => v.applies(k)).length, 0);
   const fills = caches ? config.kernels.length : 0;
-  const total = fills + (perRep + 2 * short.programs.length) * config.repeat + config.kernels.length + (warmupKernel ? (caches ? 3 : 2) : 0);
+  const total = fills + (perRep + 2 * short.programs.length + parallelOrder.length) * config.repeat + config.kernels.length + (warmupKernel ? (caches ? 3 : 2) : 0);
   let done = 0;
   const runs = new Map(config.kernels.map((k) => [k.name, new Map<string, Measurement[]>()]));
 
@@ -192,6 +217,19 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           (tier2 ? mine.hybrid : mine.tier1).push(m);
         }
       }
+      for (let i = 0; i < parallelOrder.length; i++) {
+        const { engine, threads } = parallelOrder[(i + rep) % parallelOrder.length]!;
+        const mode = parallelMode(engine, threads);
+        const kernel = parallel.kernel!;
+        config.onRun?.(done++, total, `${kernel.name}: ${mode} (run ${rep + 1} of ${config.repeat})`);
+        const m = await runParallel(kernel, engine, threads, CLI_PATH);
+        // The same line for every engine and thread count.
+        if (!parallelFirst) parallelFirst = { stdout: m.stdout, mode };
+        else if (m.stdout !== parallelFirst.stdout) {
+          throw new KernelCheckError(`${kernel.name} printed other output under ${mode} than in its first run (${parallelFirst.mode})`);
+        }
+        parallelRuns.get(engine)!.get(threads)!.push(m);
+      }
     }
     // One more hybrid run per kernel with the trace profile counters (not
     // timed with the others: counting costs a little): region crossings.
@@ -220,6 +258,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       flat: { skipped: config.flat ? null : 'turned off (--no-flat)' },
       warm: { skipped: config.warm ? null : 'turned off (--no-warm)', cacheDir: caches?.kept ?? null },
       short: { ...short, runs: shortRuns },
+      parallel: { skipped: parallel.skipped, kernel: parallel.kernel, threads: parallel.kernel ? PARALLEL_THREADS : [], runs: parallelRuns },
       loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       native: { version: native.compiler, skipped: native.skipped },
     };
@@ -275,6 +314,14 @@ function shortColumn(config: BenchConfig): { skipped: string | null; programs: r
     : programs.length === 0 ? 'no short programs chosen'
     : shortProgramsMissing(programs, CLI_PATH);
   return { skipped, programs: skipped === null ? programs : [] };
+}
+
+/** The parallel kernel and the engines to run it in, or why it is not run. */
+function parallelColumn(config: BenchConfig, qemu: Column): { skipped: string | null; kernel: ParallelKernel | null; engines: readonly ParallelEngine[] } {
+  const kernel = config.parallelKernel ?? PARALLEL_KERNEL;
+  const skipped = !config.parallel ? 'turned off (--no-parallel)' : parallelMissing(kernel, CLI_PATH);
+  if (skipped !== null) return { skipped, kernel: null, engines: [] };
+  return { skipped, kernel, engines: PARALLEL_ENGINES.filter((e) => e !== 'qemu' || qemu.version !== null) };
 }
 
 /** Whether qemu-riscv32 is there, and the native builds (made now, or found in the cache). */

@@ -82,6 +82,21 @@ export function shortTable(r: BenchReport): string | null {
   ], 2);
 }
 
+/** The parallel kernel per engine: wall times with 1 and 2 guest threads, and the speedup (null: not run). */
+export function parallelTable(r: BenchReport): string | null {
+  const p = r.parallel;
+  if (!p) return null;
+  const summary = (s: { median: number; min: number; max: number }): string => `${sig(s.median)} (${sig(s.min)}–${sig(s.max)})`;
+  const plural = (n: number): string => `${n} thread${n === 1 ? '' : 's'}`;
+  const engines: ReadonlyArray<readonly [string, readonly { median: number; min: number; max: number }[] | null, number | null]> = [
+    ['tier 1', p.tier1Ms, p.speedup.tier1],
+    ['hybrid', p.hybridMs, p.speedup.hybrid],
+    ['qemu-riscv32', p.qemuMs, p.speedup.qemu],
+  ];
+  return table(['engine', ...p.threads.map((n) => `${plural(n)} ms`), `speedup (${p.threads[0]} ÷ ${plural(p.threads.at(-1)!)})`],
+    engines.filter(([, ms]) => ms !== null).map(([name, ms, speedup]) => [name, ...ms!.map(summary), times(speedup)]));
+}
+
 /** Region crossings: how often hybrid code enters a trace and how it
  *  leaves (one profiled run per kernel). */
 export function crossingsTable(r: BenchReport): string | null {
@@ -137,6 +152,20 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
       short, '',
     );
   }
+  const parallel = parallelTable(r);
+  if (parallel && r.parallel) {
+    out.push(
+      '## Parallel speedup (guest threads)', '',
+      `Do guest threads run in parallel? \`${r.parallel.elf}\` splits a fixed amount of independent work (${r.parallel.description}) over N guest threads, `
+        + 'all of it in the threads it creates (the main thread only creates and joins them); each engine runs it with '
+        + `${r.parallel.threads.join(' and ')} thread(s) as a fresh process, and each time is the whole process's wall time from spawn to exit `
+        + `(the median of ${r.method.repeat} run(s) in ms, min–max in brackets). The speedup is the 1-thread time ÷ the 2-thread time: 2× at best, `
+        + `and only with two idle hardware threads (this machine has ${r.host.cpus}). Guest threads other than the main one run tier 1 on their own `
+        + "Node worker threads, so hybrid's secondary threads are not compiled by tier 2 yet: here all of hybrid's guest work runs in tier 1, "
+        + 'and hybrid differs from tier 1 only by its compiler pool and the main thread.', '',
+      parallel, '',
+    );
+  }
   const crossings = crossingsTable(r);
   if (crossings) {
     out.push(
@@ -177,6 +206,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
       ? [`- Warm cache: ${r.method.warmCache}; the caches were ${r.columns.warm.cacheDir ? `kept in ${r.columns.warm.cacheDir}` : 'in a temporary folder, removed after the bench'}.`]
       : []),
     ...(r.columns.short.skipped === null ? [`- Short programs: ${r.method.shortPrograms}.`] : []),
+    ...(r.columns.parallel.skipped === null ? [`- Parallel speedup: ${r.method.parallel}.`] : []),
     `- ${r.method.pool[0]!.toUpperCase()}${r.method.pool.slice(1)}.`,
     `- Order: ${r.method.order}.`,
     `- Machine load (1-minute average): ${number(r.host.loadAverage.start, 2)} at the start, ${number(r.host.loadAverage.end, 2)} at the end, `
@@ -188,6 +218,7 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
     ...skipped('hybrid (flat)', r.columns.flat),
     ...skipped('hybrid (warm cache)', r.columns.warm),
     ...(r.columns.short.skipped === null ? [] : [`- No short-programs table: ${r.columns.short.skipped}.`]),
+    ...(r.columns.parallel.skipped === null ? [] : [`- No parallel-speedup table: ${r.columns.parallel.skipped}.`]),
     '- Every run checks the exit code: a kernel exits non-zero when its own checks fail, and that fails the bench.',
     '- `report.json` holds every number here, with each run\'s time.', '',
   );

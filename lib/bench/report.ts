@@ -5,6 +5,7 @@ import { DEFAULT_TIER2, TIER2_TUNABLES, type Tier2Options } from '../tier2-optim
 import type { ProfileTotals } from '../profile/trace-profile.js';
 import { FLAT_VARIANT, PROFILED_VARIANT, sweepVariant, WARM_FILL_VARIANT, WARM_VARIANT, type BenchResults, type WarmupTimelines } from './harness.js';
 import { packageRoot } from './kernels.js';
+import type { ParallelEngine } from './parallel.js';
 import type { Measurement } from './runners.js';
 import { geomean, median, summarize, type Summary } from './stats.js';
 
@@ -93,6 +94,26 @@ export interface ShortProgramResult {
   readonly ratio: number;
 }
 
+/** The parallel kernel with 1 and 2 guest threads, as fresh processes: whole-process wall times per engine. */
+export interface ParallelResult {
+  readonly name: string;
+  readonly description: string;
+  /** The ELF, relative to the package root. */
+  readonly elf: string;
+  /** Its arguments after the thread count (none: its default work). */
+  readonly args: readonly string[];
+  /** The guest thread counts (the kernel's first argument); each Ms list has one entry per count, in this order. */
+  readonly threads: readonly number[];
+  /** Wall time of `hyemu run --no-tier2 ELF N` (ms): median, spread and each run's. */
+  readonly tier1Ms: readonly Summary[];
+  /** Wall time of `hyemu run ELF N` (ms), default options. */
+  readonly hybridMs: readonly Summary[];
+  /** Wall time of `qemu-riscv32 ELF N` (ms); null without the qemu column. */
+  readonly qemuMs: readonly Summary[] | null;
+  /** Median with the first thread count ÷ median with the last (1 thread ÷ 2 threads; above 1: the threads ran in parallel). */
+  readonly speedup: { readonly tier1: number; readonly hybrid: number; readonly qemu: number | null };
+}
+
 /** report.json: everything the Markdown and the charts show, for machines. */
 export interface BenchReport {
   readonly schema: 'hyemu-bench/1';
@@ -118,6 +139,8 @@ export interface BenchReport {
     readonly warmCache: string;
     /** How the short programs are run and what their times include. */
     readonly shortPrograms: string;
+    /** How the parallel kernel is run and what its times and speedups are. */
+    readonly parallel: string;
   };
   /** The hybrid mode's tier-2 settings. */
   readonly hybrid: Record<string, number | string | boolean>;
@@ -129,10 +152,14 @@ export interface BenchReport {
     readonly warm: { readonly skipped: string | null; readonly cacheDir: string | null };
     /** The short programs' table (skipped: why it was not run, e.g. --no-short). */
     readonly short: { readonly skipped: string | null };
+    /** The parallel-speedup table (skipped: why it was not run, e.g. --no-parallel). */
+    readonly parallel: { readonly skipped: string | null };
   };
   readonly kernels: readonly KernelResult[];
   /** The short programs as cold processes (empty when columns.short.skipped). */
   readonly shortPrograms: readonly ShortProgramResult[];
+  /** The parallel-speedup table (null when columns.parallel.skipped). */
+  readonly parallel: ParallelResult | null;
   readonly geomean: {
     readonly speedupOverTier1: number | null;
     readonly hybridToQemu: number | null;
@@ -249,6 +276,8 @@ export function buildReport(r: BenchResults): BenchReport {
     };
   });
 
+  const parallel = parallelResult(r);
+
   const cpus = os.cpus();
   return {
     schema: 'hyemu-bench/1',
@@ -275,11 +304,18 @@ export function buildReport(r: BenchResults): BenchReport {
         + 'no trace cache, its own compiler pool; the tier-2 flags given to the bench do not apply) and the same with --no-tier2 (tier 1), the two '
         + 'alternating, their order rotating between repetitions; its time is the wall time of the whole process, from spawn to exit: Node\'s start-up, '
         + 'loading hyemu, the compiler pool\'s start, the guest and the exit. Every run must exit with the program\'s own status and print the same output as its first run',
+      parallel: 'the parallel kernel runs with 1 and 2 guest threads (its first argument; all of its work runs in the threads it creates, the main thread '
+        + 'only creates and joins them) as a fresh process with an empty environment: `node dist/lib/cli/bin.js run --no-tier2 ELF N` (tier 1), the same '
+        + 'without --no-tier2 (hybrid: default options, no trace cache; the tier-2 flags given to the bench do not apply) and `qemu-riscv32 ELF N` '
+        + '(when the qemu column is on), the runs of a repetition in an order rotating between repetitions; its time is the wall time of the whole '
+        + 'process, from spawn to exit, and the speedup is the median time with 1 thread ÷ the median with 2. Every run must exit 0 and print the same '
+        + 'line as the first',
     },
     hybrid: hybridSettings(r.config.tier2, r.workers),
-    columns: { qemu: r.qemu, native: r.native, flat: r.flat, warm: r.warm, short: { skipped: r.short.skipped } },
+    columns: { qemu: r.qemu, native: r.native, flat: r.flat, warm: r.warm, short: { skipped: r.short.skipped }, parallel: { skipped: r.parallel.skipped } },
     kernels,
     shortPrograms,
+    parallel,
     geomean: {
       speedupOverTier1: geomean(kernels.map((k) => k.speedupOverTier1)),
       hybridToQemu: meanOfAll(kernels.map((k) => k.hybridToQemu)),
@@ -295,5 +331,24 @@ export function buildReport(r: BenchResults): BenchReport {
     },
     sweeps,
     warmup: r.warmup,
+  };
+}
+
+/** The parallel table's medians and speedups, or null when it was not run. */
+function parallelResult(r: BenchResults): ParallelResult | null {
+  const { kernel, threads, runs } = r.parallel;
+  if (!kernel) return null;
+  const summaries = (engine: ParallelEngine): Summary[] | null => {
+    const byThreads = runs.get(engine);
+    return byThreads ? threads.map((n) => summarize(byThreads.get(n)!.map((m) => m.timeMs))) : null;
+  };
+  const speedup = (s: readonly Summary[] | null): number | null => (s ? s[0]!.median / s.at(-1)!.median : null);
+  const tier1Ms = summaries('tier1')!;
+  const hybridMs = summaries('hybrid')!;
+  const qemuMs = summaries('qemu');
+  return {
+    name: kernel.name, description: kernel.description, elf: kernel.elf, args: kernel.args, threads,
+    tier1Ms, hybridMs, qemuMs,
+    speedup: { tier1: speedup(tier1Ms)!, hybrid: speedup(hybridMs)!, qemu: speedup(qemuMs) },
   };
 }

@@ -4,6 +4,7 @@ import type { MemoryModel, TraceCacheOptions } from '../runtime/options.js';
 import type { Tier2Stats } from '../runtime/tier2-engine.js';
 import type { Tier2Options } from '../tier2-optimizer/options.js';
 import type { Kernel } from './kernels.js';
+import { parallelElf, parallelMode, type ParallelEngine, type ParallelKernel } from './parallel.js';
 import { shortProgramElf, type ShortProgram } from './short-programs.js';
 
 /** One timed run of a kernel. */
@@ -146,6 +147,24 @@ export async function runCold(program: ShortProgram, tier2: boolean, cli: string
   if (r.code !== program.exitCode) {
     throw new KernelCheckError(`${program.name} exited with status ${r.code} under ${mode}, expected ${program.exitCode}: ${lastLine(r.output)}`);
   }
+  return { timeMs: r.timeMs, stdout: r.stdout };
+}
+
+/**
+ * Runs the parallel kernel with `threads` guest threads as a fresh process
+ * with an empty environment: `node CLI run [--no-tier2] ELF threads args...`
+ * (tier 1, hybrid with default options) or `qemu-riscv32 ELF threads
+ * args...`. Its wall time is from spawn to exit, as for the short programs.
+ * It must exit 0 (KernelCheckError otherwise).
+ */
+export async function runParallel(kernel: ParallelKernel, engine: ParallelEngine, threads: number, cli: string): Promise<ColdRun> {
+  const mode = parallelMode(engine, threads);
+  const guest = [parallelElf(kernel), String(threads), ...kernel.args];
+  const command = engine === 'qemu' ? ['qemu-riscv32', ...guest]
+    : [process.execPath, cli, 'run', ...(engine === 'tier1' ? ['--no-tier2'] : []), ...guest];
+  const r = await spawnTimed(kernel, mode, command);
+  if (r.signal) throw KernelCheckError.stopped(kernel, mode, `killed by ${r.signal}`);
+  if (r.code !== 0) throw new KernelCheckError(`${kernel.name} exited with status ${r.code} under ${mode}, expected 0: ${lastLine(r.output)}`);
   return { timeMs: r.timeMs, stdout: r.stdout };
 }
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { OptionError } from '../errors.js';
 import { runBench } from '../bench/harness.js';
 import { selectKernels, userKernel, type Kernel } from '../bench/kernels.js';
-import { resultsTable, shortTable, sweepTable } from '../bench/markdown.js';
+import { parallelTable, resultsTable, shortTable, sweepTable } from '../bench/markdown.js';
 import { writeReport } from '../bench/output.js';
 import { buildReport } from '../bench/report.js';
 import { KernelCheckError } from '../bench/runners.js';
@@ -27,6 +27,7 @@ interface BenchFlags extends Tier2Flags, CacheFlags {
   flat: boolean;
   warm: boolean;
   short: boolean;
+  parallel: boolean;
   quiet?: boolean;
 }
 
@@ -44,12 +45,12 @@ function chooseKernels(elfs: readonly string[], flags: BenchFlags): Kernel[] {
   return kernels;
 }
 
-/** `hyemu bench [ELF...]`: tier 1 vs hybrid (strict and flat memory, warm trace cache) vs qemu-riscv32 vs native, short programs as cold processes, with sweeps and a report folder. */
+/** `hyemu bench [ELF...]`: tier 1 vs hybrid (strict and flat memory, warm trace cache) vs qemu-riscv32 vs native, short programs as cold processes, parallel speedup on guest threads, with sweeps and a report folder. */
 export function addBenchCommand(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('bench')
     .description('benchmark the bundled kernels (or your ELFs): tier 1 alone, hybrid (strict and flat memory model, warm trace cache), qemu-riscv32 and native, '
-      + 'and short programs as fresh processes; writes a report')
+      + 'short programs as fresh processes, and the speedup of a kernel on 2 guest threads over 1; writes a report')
     .argument('[elf...]', 'rv32 ELF programs to benchmark instead of the bundled kernels')
     .option('--repeat <N>', 'runs of each kernel in each mode; medians are reported', parseCount, 3)
     .option('--out <DIR>', 'folder for report.md, report.json and the SVG charts', './bench-report')
@@ -62,6 +63,7 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     .option('--no-flat', 'leave out the hybrid (flat memory model) column')
     .option('--no-warm', 'leave out the hybrid (warm trace cache) column')
     .option('--no-short', 'leave out the short programs table (test guests run as fresh `hyemu run` processes, tier 1 and hybrid)')
+    .option('--no-parallel', 'leave out the parallel-speedup table (a kernel on 1 and 2 guest threads, fresh processes: tier 1, hybrid, qemu-riscv32)')
     .option('--quiet', 'no progress bar or notes on stderr');
   tier2Flags(cmd);
   cacheFlags(cmd, 'for the warm-cache runs, in a fresh folder per bench');
@@ -103,6 +105,7 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     try {
       results = await runBench({
         kernels, repeat: flags.repeat, tier2, sweeps, qemu: flags.qemu, native: flags.native, flat: flags.flat, warm: flags.warm, short: flags.short,
+        parallel: flags.parallel,
         warmupKernel,
         ...(cacheDir !== undefined ? { cacheDir } : {}),
         onCacheWarning: (message) => process.stderr.write(`hyemu: warning: ${message}\n`),
@@ -122,14 +125,17 @@ export function addBenchCommand(program: Command, setExit: (code: number) => voi
     process.stdout.write(`${resultsTable(report)}\n`);
     const short = shortTable(report);
     if (short) process.stdout.write(`\nShort programs (cold processes, whole-process wall time):\n${short}\n`);
+    const parallel = parallelTable(report);
+    if (parallel) process.stdout.write(`\nParallel speedup (guest threads, whole-process wall time):\n${parallel}\n`);
     for (const s of report.sweeps) process.stdout.write(`\n${s.tunable}:\n${sweepTable(s)}\n`);
     if (!flags.quiet) {
-      const { qemu, native, flat, warm, short: shortColumn } = report.columns;
+      const { qemu, native, flat, warm, short: shortColumn, parallel: parallelColumn } = report.columns;
       if (qemu.skipped) process.stderr.write(`hyemu bench: no qemu-riscv32 column: ${qemu.skipped}\n`);
       if (native.skipped) process.stderr.write(`hyemu bench: no native column: ${native.skipped}\n`);
       if (flat.skipped) process.stderr.write(`hyemu bench: no hybrid (flat) column: ${flat.skipped}\n`);
       if (warm.skipped) process.stderr.write(`hyemu bench: no hybrid (warm cache) column: ${warm.skipped}\n`);
       if (shortColumn.skipped) process.stderr.write(`hyemu bench: no short-programs table: ${shortColumn.skipped}\n`);
+      if (parallelColumn.skipped) process.stderr.write(`hyemu bench: no parallel-speedup table: ${parallelColumn.skipped}\n`);
       if (warm.cacheDir) process.stderr.write(`hyemu bench: kept the warm-cache runs' trace caches in ${warm.cacheDir}\n`);
       process.stderr.write(`hyemu bench: wrote ${files.map((f) => path.basename(f)).join(', ')} to ${out}\n`);
     }
