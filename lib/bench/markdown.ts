@@ -156,9 +156,9 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
   if (parallel && r.parallel) {
     out.push(
       '## Parallel speedup (guest threads)', '',
-      `Do guest threads run in parallel? \`${r.parallel.elf}\` splits a fixed amount of independent work (${r.parallel.description}) over N guest threads, `
+      `Do guest threads run in parallel? \`${r.parallel.elf}\` splits a fixed amount of independent work over N guest threads (${r.parallel.description}), `
         + 'all of it in the threads it creates (the main thread only creates and joins them); each engine runs it with '
-        + `${r.parallel.threads.join(' and ')} thread(s) as a fresh process, and each time is the whole process's wall time from spawn to exit `
+        + `${r.parallel.threads.join(' and ')} threads as a fresh process, and each time is the whole process's wall time from spawn to exit `
         + `(the median of ${r.method.repeat} run(s) in ms, min–max in brackets). The speedup is the 1-thread time ÷ the 2-thread time: 2× at best, `
         + `and only with two idle hardware threads (this machine has ${r.host.cpus}). Guest threads other than the main one run tier 1 on their own `
         + "Node worker threads, so hybrid's secondary threads are not compiled by tier 2 yet: here all of hybrid's guest work runs in tier 1, "

@@ -26,7 +26,7 @@ export const PARALLEL_THREADS: readonly number[] = [1, 2];
 export const PARALLEL_KERNEL: ParallelKernel = {
   name: 'parallel',
   elf: 'bench/kernels/bin/parallel.elf',
-  description: '24 independent xorshift/multiply mixing chunks split over N guest threads (clone), the results folded in chunk order',
+  description: '24 independent xorshift/multiply mixing chunks, each thread taking a contiguous run of them, folded into one checksum in chunk order',
   args: [],
 };
 

@@ -26,6 +26,7 @@ interface RunFlags extends Tier2Flags, CacheFlags {
   memoryLimit?: number;
   memoryModel?: MemoryModel;
   maxOpenFiles?: number;
+  maxThreads?: number;
   profileOut?: string;
 }
 
@@ -97,6 +98,7 @@ export function addRunCommand(
     .option('--memory-limit <SIZE>', 'most memory the guest may map, e.g. 256M (default 1G)', parseSize)
     .addOption(new Option('--memory-model <MODEL>', 'strict: every load checked (default); flat: loads inside the guest space unchecked, unmapped memory reads as zeros').choices(MEMORY_MODELS))
     .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount)
+    .option('--max-threads <N>', 'most guest threads alive at once, the main one included (default 64, at most 113)', parseCount)
     .option('--profile-out <FILE>', 'write a JSON profile of every tier-2 trace (entries, exits, instructions) to FILE');
   tier2Flags(cmd);
   cacheFlags(cmd, mode === 'run' ? 'in later runs' : '(default: $XDG_CACHE_HOME/hyemu)');
@@ -133,6 +135,7 @@ export function addRunCommand(
       ...(flags.memoryLimit !== undefined ? { memoryLimit: flags.memoryLimit } : {}),
       ...(flags.memoryModel !== undefined ? { memoryModel: flags.memoryModel } : {}),
       ...(flags.maxOpenFiles !== undefined ? { maxOpenFiles: flags.maxOpenFiles } : {}),
+      ...(flags.maxThreads !== undefined ? { maxThreads: flags.maxThreads } : {}),
     };
     const emulator = await Emulator.create(await readProgramFile(programBytes), options);
     const stopForwarding = forwardSignals((s) => emulator.sendSignal(s));

@@ -18,6 +18,7 @@ export function formatStats(s: RunStats): string {
     ['guest MIPS', fmt(s.mips, 1)],
     ['system calls', fmt(s.syscalls)],
     ['memory mapped (bytes)', fmt(s.mappedBytes)],
+    ['guest threads created (peak alive)', `${fmt(s.threads.created)} (${fmt(s.threads.peakLive)})`],
     ['tier 1: blocks translated', fmt(s.tier1.blocksTranslated)],
     ['tier 1: instructions translated', fmt(s.tier1.instructionsTranslated)],
     ['tier 1: translate time (ms)', fmt(s.tier1.translateMs, 1)],

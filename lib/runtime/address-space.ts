@@ -1,8 +1,8 @@
 import { OptionError } from '../errors.js';
 import {
-  GUEST_BASE, GUEST_MIN_ADDR, GUEST_SPACE_END, MEMORY_PAGES, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE,
-  PAGE_TABLE_ENTRIES, PAGE_TABLE_OFFSET, PERM, STATE_SLOT_COUNT,
+  GUEST_BASE, GUEST_MIN_ADDR, GUEST_SPACE_END, MEMORY_PAGES, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PERM, cpuStateView,
 } from './layout.js';
+import { GuestMemory } from './guest-memory.js';
 
 export const PROT = { READ: 1, WRITE: 2, EXEC: 4 } as const;
 
@@ -18,8 +18,6 @@ const protToPerm = (prot: number): number =>
 
 /** Called with a page range whose translated code must be discarded. */
 export type CodeInvalidator = (firstPage: number, endPage: number) => void;
-/** Called when a guest store hits a page holding translated code. */
-export type CodeWriteHandler = (addr: number, len: number) => void;
 
 /**
  * The guest's 32-bit address space inside one shared WebAssembly.Memory:
@@ -27,13 +25,9 @@ export type CodeWriteHandler = (addr: number, len: number) => void;
  * calls. Guest loads and stores made by translated code check the same page
  * table (see guest-access.ts and the tier-2 lowering).
  */
-export class AddressSpace {
-  readonly memory: WebAssembly.Memory;
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  /** x0..x31, pc and the other STATE slots. */
+export class AddressSpace extends GuestMemory {
+  /** The main thread's CPU state: x0..x31, pc and the other STATE slots. */
   readonly state: Int32Array;
-  readonly pageTable: Uint8Array;
   /** Bytes mapped now: what the memory limit counts. */
   private mappedBytes = 0;
   /** The most bytes mapped at once so far. */
@@ -44,7 +38,6 @@ export class AddressSpace {
    *  before fresh ones when the limit is near (findFree). */
   private committedBytes = 0;
   onInvalidate: CodeInvalidator = () => {};
-  onCodeWrite: CodeWriteHandler = () => {};
 
   /** The flat memory model reads unmapped holes unchecked: they must read
    *  as zeros, so pages are zeroed when unmapped rather than when mapped
@@ -55,12 +48,8 @@ export class AddressSpace {
     if (limit > MAX_MEMORY_LIMIT) {
       throw new OptionError(`memoryLimit must be at most ${MAX_MEMORY_LIMIT / 1024}K (the guest's whole address space), got ${limit}`);
     }
-    this.memory = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true });
-    const buffer = this.memory.buffer;
-    this.bytes = new Uint8Array(buffer);
-    this.view = new DataView(buffer);
-    this.state = new Int32Array(buffer, 0, STATE_SLOT_COUNT);
-    this.pageTable = new Uint8Array(buffer, PAGE_TABLE_OFFSET, PAGE_TABLE_ENTRIES);
+    super(new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true }));
+    this.state = cpuStateView(this.memory, 0);
   }
 
   get mapped(): number {
@@ -160,16 +149,6 @@ export class AddressSpace {
       }
     }
     if (any) this.onInvalidate(first, end);
-  }
-
-  /** Marks a page as holding translated code. */
-  markCode(page: number): void {
-    this.pageTable[page]! |= PERM.CODE;
-  }
-
-  /** The page holds no translated code any more. */
-  clearCode(page: number): void {
-    this.pageTable[page]! &= ~PERM.CODE;
   }
 
   /** Finds the highest free, page-aligned range of `len` bytes in

@@ -3,7 +3,6 @@ import type { BlockProfile } from '../profile/block-profile.js';
 import { BlockCache } from '../tier1-tcg/block-cache.js';
 import type { TranslatedBlock, TraceEntry } from '../tier1-tcg/block.js';
 import type { Tier1Translator } from '../tier1-tcg/translator.js';
-import type { Kernel } from './kernel.js';
 import { STATE } from './layout.js';
 import { GuestFault } from './signals.js';
 import { REG_A0, REG_A7 } from '../guest/riscv/registers.js';
@@ -47,6 +46,20 @@ export interface DispatchObserver {
   /** While `recording`, an installed trace ran (the recorded path breaks). */
   onTraceEnter(): void;
   readonly recording: boolean;
+}
+
+/** What the dispatcher needs of the kernel: the kernel itself for the
+ *  main thread, a channel to it for a guest thread on a worker. */
+export interface SyscallPort {
+  /** System call `nr` with arguments a0..a5: a0's new value, possibly
+   *  after waiting. */
+  syscall(nr: number, args: readonly number[]): number | Promise<number>;
+  /** Where the thread resumes instead after the last call (rt_sigreturn),
+   *  or null; taken once. */
+  takeResumeAt(): number | null;
+  /** After a call: the thread must leave its loop (it or the process
+   *  ended, or a signal is to be delivered). */
+  readonly mustStop: boolean;
 }
 
 const NO_OBSERVER: DispatchObserver = {
@@ -100,6 +113,13 @@ export class Dispatcher {
   onTranslated: (block: TranslatedBlock) => void = () => {};
   /** Called after translated code was discarded (tier 2 drops its traces). */
   onInvalidate: (first: number, end: number) => void = () => {};
+  /** Called at fence.i, before the next instruction is looked up: other
+   *  threads' code changes are taken in there. */
+  onFenceI: () => void = () => {};
+  /** Keep CODE marks on pages this dispatcher no longer holds code on:
+   *  with several guest threads another one may (their block caches are
+   *  their own), and a store there must still reach it. */
+  keepsCodeMarks = false;
   private pc: number;
   private current: TranslatedBlock | null = null;
   /** Blocks by a hash of their pc, for indirect jumps (QEMU's tb_jmp_cache):
@@ -107,9 +127,9 @@ export class Dispatcher {
   private readonly jumpCache: (TranslatedBlock | undefined)[] = new Array(JUMP_CACHE_SIZE);
   private readonly state: Int32Array;
 
-  constructor(readonly translator: Tier1Translator, private readonly kernel: Kernel, entry: number) {
+  constructor(readonly translator: Tier1Translator, private readonly kernel: SyscallPort, entry: number) {
     this.pc = entry;
-    this.state = kernel.space.state;
+    this.state = translator.state;
   }
 
   /** The pc at which execution resumes. */
@@ -149,7 +169,7 @@ export class Dispatcher {
     this.dropped(this.cache.invalidateRange(addr, len));
     const first = addr >>> 12;
     const end = ((addr + len - 1) >>> 12) + 1;
-    for (let p = first; p < end; p++) if (!this.cache.hasCodeOn(p)) this.kernel.space.clearCode(p);
+    if (!this.keepsCodeMarks) for (let p = first; p < end; p++) if (!this.cache.hasCodeOn(p)) this.translator.space.clearCode(p);
     this.onInvalidate(first, end);
   }
 
@@ -290,7 +310,9 @@ export class Dispatcher {
       case 'fence_i':
         // Every path that changes code (guest stores, system calls writing
         // memory, mmap/munmap/mprotect) has already discarded what it
-        // covered, so the new code is visible; fence.i only ends the block.
+        // covered in this thread, so the new code is visible once other
+        // threads' changes are taken in.
+        this.onFenceI();
         return this.continueAt(exit.next);
       case 'trap':
         throw new GuestFault(exit.signal, exit.pc, exit.addr);
@@ -301,11 +323,8 @@ export class Dispatcher {
    *  the process ended or a signal is to be delivered. */
   private continueAt(pc: number): TranslatedBlock | null {
     const k = this.kernel;
-    if (k.resumeAt !== null) {
-      pc = k.resumeAt;
-      k.resumeAt = null;
-    }
-    if (k.termination !== null || k.signals.attention) {
+    pc = k.takeResumeAt() ?? pc;
+    if (k.mustStop) {
       this.redirect(pc);
       return null;
     }

@@ -27,6 +27,8 @@ import { Namespace, parseMountSpec } from './vfs/mounts.js';
 import { BufferSink, BufferSource, StreamSink, StreamSource, type ByteSink, type ByteSource } from './vfs/streams.js';
 import type { Tier2Engine, Tier2Stats } from './tier2-engine.js';
 import type { TraceProfile } from '../profile/trace-profile.js';
+import { CpuHost } from '../threads/cpu-host.js';
+import { MAX_MAX_THREADS } from '../threads/thread-table.js';
 
 export type RunStatus = 'exited' | 'signaled' | 'limit';
 
@@ -35,6 +37,8 @@ export interface FaultInfo {
   readonly signo: number;
   readonly pc: number;
   readonly addr: number;
+  /** The guest thread it ended the process in, when there were several. */
+  readonly tid?: number;
   /** The function containing pc, when the ELF has symbols. */
   readonly function?: string;
   /** The faulting instruction, disassembled, when readable. */
@@ -62,6 +66,9 @@ export interface RunStats {
   readonly tier2: Tier2Stats | null;
   /** Bytes mapped by the guest at exit. */
   readonly mappedBytes: number;
+  /** Guest threads clone created (each ran on its own worker thread), and
+   *  the most alive at once, the main one included. */
+  readonly threads: { readonly created: number; readonly peakLive: number };
 }
 
 export interface RunResult {
@@ -84,6 +91,21 @@ export const LIMIT_EXIT_CODE = 124;
  *  limits and lets the event loop run (I/O, tier-2 results, abort). */
 const SLICE_INSNS = 200_000;
 const YIELD_EVERY_MS = 10;
+/** How often the run loop checks limits while only other threads run. */
+const THREADS_POLL_MS = 5;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Settling {
+  readonly promise: Promise<void>;
+  readonly settled: boolean;
+}
+
+/** `p`, and whether it has settled yet. */
+function settles(p: Promise<void>): Settling {
+  const s = { settled: false, promise: p.finally(() => { s.settled = true; }) };
+  return s;
+}
 
 /** A sample of a running guest (the 'progress' event). */
 export interface ProgressSample {
@@ -120,6 +142,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   private readonly stderrSink: BufferSink | null;
   private readonly stdinSource: ByteSource | null;
   private started = false;
+  /** The CPU workers of guest threads, from the first clone on. */
+  private cpus: CpuHost | null = null;
+  private cpuFailure: Error | null = null;
 
   /** Reads and loads `program` (a path or the ELF bytes). */
   static async create(program: string | Uint8Array, options: RunOptions = {}): Promise<Emulator> {
@@ -136,6 +161,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     super();
     const memoryLimit = positiveInt('memoryLimit', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const maxFiles = positiveInt('maxOpenFiles', options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+    const maxThreads = options.maxThreads === undefined ? undefined : positiveInt('maxThreads', options.maxThreads);
+    if (maxThreads !== undefined && maxThreads > MAX_MAX_THREADS) throw new OptionError(`maxThreads must be at most ${MAX_MAX_THREADS}, got ${maxThreads}`);
     if (maxFiles < 3) throw new OptionError('maxOpenFiles must be at least 3 (stdin, stdout, stderr)');
     const ignoredList: unknown = options.ignoredSignals ?? [];
     if (!Array.isArray(ignoredList)) throw new OptionError('ignoredSignals must be a list of signal numbers or names');
@@ -162,6 +189,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       : typeof options.strace === 'function' ? options.strace : undefined;
     this.kernel = new Kernel(this.space, mm, fds, ns, {
       pid: 1000, ...(options.random ? { random: options.random } : {}), ...(strace ? { strace } : {}),
+      ...(maxThreads !== undefined ? { maxThreads } : {}),
     });
     for (const signo of ignored) this.kernel.signals.setAction(signo, { handler: SIG_IGN, flags: 0, mask: 0n });
     if (options.cwd !== undefined) {
@@ -186,18 +214,47 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const state = this.space.state;
     state[2] = this.program.sp;
     state[STATE.RESERVATION] = RESERVATION_NONE;
+    const tier1 = {
+      maxBlockInsns: positiveInt('maxBlockInsns', options.maxBlockInsns ?? DEFAULT_MAX_BLOCK_INSNS),
+      verifyIR: options.verifyIR ?? false,
+    };
     const translator = new Tier1Translator(
-      this.space, createGuestAccess(this.space, this.memoryModel),
-      (csr, k) => readCounter(csr, this.dispatcher.retired + k, this.kernel.startNs),
-      {
-        maxBlockInsns: positiveInt('maxBlockInsns', options.maxBlockInsns ?? DEFAULT_MAX_BLOCK_INSNS),
-        verifyIR: options.verifyIR ?? false,
-      },
+      this.space, state, createGuestAccess(this.space, this.memoryModel),
+      (csr, k) => readCounter(csr, this.dispatcher.retired + k, this.kernel.startNs), tier1,
     );
     this.dispatcher = new Dispatcher(translator, this.kernel, this.program.entry);
-    this.space.onInvalidate = (first, end) => this.dispatcher.invalidate(first, end);
-    this.space.onCodeWrite = (addr, len) => this.dispatcher.codeWritten(addr, len);
-    this.kernel.onFlushICache = () => this.dispatcher.invalidate(0, Infinity);
+    // With guest threads, code changes reach the other CPUs through the log.
+    this.space.onInvalidate = (first, end) => {
+      this.dispatcher.invalidate(first, end);
+      this.cpus?.log.append(first, end);
+    };
+    this.space.onCodeWrite = (addr, len) => {
+      this.dispatcher.codeWritten(addr, len);
+      this.cpus?.log.append(addr >>> 12, ((addr + len - 1) >>> 12) + 1);
+    };
+    this.kernel.onFlushICache = () => this.space.onInvalidate(0, Infinity);
+    this.kernel.startThread = (t) => this.threadCpus(tier1).start(t);
+  }
+
+  /** The CPU workers, started at the first clone: from then on the main
+   *  thread's dispatcher keeps CODE marks and takes in other threads'
+   *  code changes at fence.i and between slices. */
+  private threadCpus(tier1: { maxBlockInsns: number; verifyIR: boolean }): CpuHost {
+    if (this.cpus === null) {
+      this.cpus = new CpuHost(this.kernel, this.space.memory, { memoryModel: this.memoryModel, ...tier1 });
+      this.cpus.onFailure = (e) => {
+        this.cpuFailure ??= e;
+        this.kernel.kill('SIGABRT', 0, 0, `internal error in a guest thread's worker: ${e.message}`);
+      };
+      const d = this.dispatcher;
+      d.keepsCodeMarks = true;
+      d.onFenceI = () => this.takeCodeChanges();
+    }
+    return this.cpus;
+  }
+
+  private takeCodeChanges(): void {
+    this.cpus?.log.take((first, end) => this.dispatcher.invalidate(first, end));
   }
 
   /** Signals that arrived before run() started, delivered when it does. */
@@ -244,21 +301,31 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     // The timer, not the clock, decides: it also wakes waits (sleeps, stdin).
     let timedOut = false;
-    const timer = deadline !== Infinity ? new LongTimer(() => { timedOut = true; stop.abort(); }, deadline - start) : null;
+    let deadlock = '';
+    const timer = deadline !== Infinity ? new LongTimer(() => {
+      timedOut = true;
+      // Before the stop ends the waits it looks at.
+      deadlock = this.deadlockNote();
+      stop.abort();
+    }, deadline - start) : null;
     this.kernel.stopWaitsWith(stop.signal);
     const stopped = aborted(stop.signal);
-    // A fatal signal ends the waits of the run loop, as a limit does.
+    // A fatal signal ends the waits of the run loop, as a limit does; so
+    // does the end of the process from another thread (exit_group).
     this.kernel.signals.onFatal = () => stop.abort();
+    this.kernel.onTerminate = () => stop.abort();
     for (const n of this.earlySignals.splice(0)) this.sendSignal(n);
     let limit: string | null = null;
     const interval = o.progressIntervalMs !== undefined ? positiveInt('progressIntervalMs', o.progressIntervalMs) : Infinity;
     let nextSample = start + interval;
     const sample = (now: number): void => {
       this.emit('progress', {
-        timeMs: now - start, instructions: this.dispatcher.retired, tier2Instructions: this.dispatcher.retiredInTraces,
+        timeMs: now - start, instructions: this.retired, tier2Instructions: this.dispatcher.retiredInTraces,
         tracesInstalled: this.tier2?.stats().installed ?? 0,
       });
     };
+    /** The main thread's system call in progress, if it waits. */
+    let waiting: Settling | null = null;
     try {
       let lastYield = start;
       const d = this.dispatcher;
@@ -269,19 +336,34 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
           sample(now);
           nextSample = now + interval;
         }
-        if (timedOut || now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached`; break; }
-        if (d.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
+        if (timedOut || now >= deadline) { limit = `time limit of ${o.timeoutMs} ms reached${deadlock}`; break; }
+        if (this.retired >= maxInsns) { limit = `instruction limit of ${maxInsns} reached`; break; }
+        if (this.cpus) {
+          this.cpus.serve();
+          this.takeCodeChanges();
+          if (this.kernel.threads.main.exited) {
+            // The main thread has exited; the others run on until the last.
+            await Promise.race([stopped, delay(THREADS_POLL_MS)]);
+            continue;
+          }
+        }
         const tier2Work = this.tier2?.pendingWork();
         if (tier2Work) await Promise.race([tier2Work, stopped]);
         this.tier2?.poll();
-        if (this.kernel.signals.attention) {
+        if (waiting === null && this.kernel.signals.attention) {
           d.redirect(this.kernel.signals.deliver(d.resumePc));
           if (this.kernel.termination !== null) break;
         }
-        const suspension = this.runSlice(Math.min(SLICE_INSNS, maxInsns - d.retired));
-        if (suspension) {
-          // A system call waiting on I/O; a limit or an abort ends the wait.
-          await Promise.race([suspension, stopped]);
+        if (waiting === null) {
+          const suspension = this.runSlice(Math.min(SLICE_INSNS, maxInsns - this.retired));
+          if (suspension) waiting = settles(suspension);
+        }
+        if (waiting !== null) {
+          // A system call waiting (I/O, a futex); a limit or an abort ends
+          // the wait. With other threads running, the loop comes back now
+          // and then to check the limits they count toward.
+          await Promise.race([waiting.promise, stopped, ...(this.cpus ? [delay(THREADS_POLL_MS)] : [])]);
+          if (waiting.settled) waiting = null;
           lastYield = performance.now();
         } else if (now - lastYield >= YIELD_EVERY_MS) {
           await this.yieldToEventLoop();
@@ -291,16 +373,32 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       if (o.signal?.aborted) throw abortError(o.signal);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
+      await this.cpus?.shutdown();
       this.kernel.signals.onFatal = () => {};
+      this.kernel.onTerminate = () => {};
       this.kernel.shutdown();
       timer?.cancel();
       this.stdinSource?.detach();
       this.kernel.fds.closeAll();
       await this.tier2?.close();
     }
+    if (this.cpuFailure) throw this.cpuFailure;
     const end = performance.now();
     if (interval !== Infinity) sample(end);
     return this.result(limit, start, end - start);
+  }
+
+  /** Guest instructions retired by every thread. */
+  private get retired(): number {
+    return this.dispatcher.retired + (this.cpus?.retired ?? 0);
+  }
+
+  /** For the time limit's message: whether every thread was waiting on a
+   *  futex (which nothing could end but a signal). */
+  private deadlockNote(): string {
+    const live = this.kernel.threads.liveCount;
+    if (live < 2 || this.kernel.futexes.waiting < live) return '';
+    return `; all ${live} threads were waiting on futexes (a deadlock)`;
   }
 
   /** One dispatcher slice; a fault in it enters the guest's handler or
@@ -325,11 +423,12 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
   private result(limit: string | null, startedAtMs: number, wallTimeMs: number): RunResult {
     const d = this.dispatcher;
+    const instructions = this.retired;
     const stats: RunStats = {
-      instructions: d.retired,
+      instructions,
       wallTimeMs,
       startedAtMs,
-      mips: wallTimeMs > 0 ? d.retired / wallTimeMs / 1000 : 0,
+      mips: wallTimeMs > 0 ? instructions / wallTimeMs / 1000 : 0,
       syscalls: this.kernel.syscallCount,
       tier1: {
         blocksTranslated: d.translator.translatedBlocks,
@@ -340,6 +439,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       },
       tier2: this.tier2 ? this.tier2.stats() : null,
       mappedBytes: this.space.mapped,
+      threads: { created: this.kernel.threads.created, peakLive: this.kernel.threads.peakLive },
     };
     const output = {
       ...(this.stdoutSink ? { stdout: this.stdoutSink.contents } : {}),
@@ -366,7 +466,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       instruction = disassemble(t.pc, lo, hi ? hi[0]! | (hi[1]! << 8) : 0);
     }
     return {
-      signal: t.signal, signo: t.signo, pc: t.pc, addr: t.addr,
+      signal: t.signal, signo: t.signo, pc: t.pc, addr: t.addr, ...(t.tid !== undefined ? { tid: t.tid } : {}),
       ...(fn ? { function: `${fn.name}+0x${(t.pc - fn.addr).toString(16)}` } : {}),
       ...(instruction ? { instruction } : {}),
     };
@@ -375,10 +475,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
 function describeFault(f: FaultInfo, reason?: string): string {
   const what = describeSignal(f.signo);
-  if (reason) return `hyemu: guest terminated by ${f.signal} (${what}): ${reason}`;
+  const thread = f.tid !== undefined ? ` in thread ${f.tid}` : '';
+  if (reason) return `hyemu: guest terminated by ${f.signal} (${what})${thread}: ${reason}`;
   const where = `pc ${hex(f.pc)}${f.function ? ` <${f.function}>` : ''}`;
   const insn = f.instruction ? ` [${f.instruction.replace(/^\S+\s+/, '')}]` : '';
-  return `hyemu: guest terminated by ${f.signal} (${what}) at ${where}${insn}, fault address ${hex(f.addr)}`;
+  return `hyemu: guest terminated by ${f.signal} (${what})${thread} at ${where}${insn}, fault address ${hex(f.addr)}`;
 }
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');

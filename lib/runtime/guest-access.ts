@@ -1,7 +1,7 @@
 import { GUEST_BASE, GUEST_SPACE_END, PAGE_MASK, PAGE_SHIFT, PERM } from './layout.js';
 import type { MemoryModel } from './options.js';
 import { GuestFault } from './signals.js';
-import type { AddressSpace } from './address-space.js';
+import type { GuestMemory } from './guest-memory.js';
 import { ATOMIC_RMW } from './guest-atomics.js';
 
 /**
@@ -32,14 +32,14 @@ const W = PERM.WRITE;
 const WC = PERM.WRITE | PERM.CODE;
 const LAST = PAGE_MASK;
 
-export function createGuestAccess(space: AddressSpace, model: MemoryModel = 'strict'): GuestAccess {
+export function createGuestAccess(space: GuestMemory, model: MemoryModel = 'strict'): GuestAccess {
   const access = strictAccess(space);
   return model === 'flat' ? { ...access, ...flatLoads(space) } : access;
 }
 
 /** The flat model's loads: one range check (the access ends inside the
  *  guest space), no page table. */
-function flatLoads(space: AddressSpace): Pick<GuestAccess, 'ld8s' | 'ld8u' | 'ld16s' | 'ld16u' | 'ld32' | 'ld32a'> {
+function flatLoads(space: GuestMemory): Pick<GuestAccess, 'ld8s' | 'ld8u' | 'ld16s' | 'ld16u' | 'ld32' | 'ld32a'> {
   const dv = space.view;
   const B = GUEST_BASE;
   const outside = (a: number, size: number): boolean => a >>> 0 > GUEST_SPACE_END - size;
@@ -73,7 +73,7 @@ function flatLoads(space: AddressSpace): Pick<GuestAccess, 'ld8s' | 'ld8u' | 'ld
   };
 }
 
-function strictAccess(space: AddressSpace): GuestAccess {
+function strictAccess(space: GuestMemory): GuestAccess {
   const P = space.pageTable;
   const dv = space.view;
   const B = GUEST_BASE;

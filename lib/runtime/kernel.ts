@@ -12,6 +12,9 @@ import { SYSCALLS } from './syscalls/table.js';
 import { formatSyscall } from './syscalls/strace.js';
 import type { FdTable } from './vfs/fd-table.js';
 import type { Namespace } from './vfs/mounts.js';
+import { FutexTable } from '../threads/futex-table.js';
+import type { GuestThread } from '../threads/guest-thread.js';
+import { DEFAULT_MAX_THREADS, ThreadTable } from '../threads/thread-table.js';
 
 /** How the guest process ended. */
 export type Termination =
@@ -19,6 +22,8 @@ export type Termination =
   | {
       readonly kind: 'signal'; readonly signo: number; readonly signal: string;
       readonly pc: number; readonly addr: number; readonly reason?: string;
+      /** The thread the signal ended the process in, when it had several. */
+      readonly tid?: number;
     };
 
 export interface KernelOptions {
@@ -27,6 +32,8 @@ export interface KernelOptions {
   readonly random?: (buf: Uint8Array) => void;
   /** Receives one line per system call (--strace). */
   readonly strace?: (line: string) => void;
+  /** Live guest threads at most (clone fails with EAGAIN past it). */
+  readonly maxThreads?: number;
 }
 
 /**
@@ -44,10 +51,15 @@ export class Kernel {
     this.signals.send({ signo: SIGNALS.SIGALRM, code: SI.KERNEL, reason: 'the interval timer expired' }));
   /** timer_create's timers. */
   readonly timers = new PosixTimers(this);
-  /** Set by a system call that changes where the guest resumes
-   *  (rt_sigreturn); the dispatcher takes it. */
-  resumeAt: number | null = null;
-  clearChildTid = 0;
+  readonly threads: ThreadTable;
+  /** The thread whose system call, fault or signal delivery is being
+   *  served: the main thread unless a CPU worker asked (see `as`). */
+  current: GuestThread;
+  readonly futexes = new FutexTable();
+  /** Called when the process ends, from whichever thread ended it. */
+  onTerminate: () => void = () => {};
+  /** Starts a CPU for a thread clone made; false when none can start. */
+  startThread: (t: GuestThread) => boolean = () => false;
   readonly pid: number;
   readonly random: (buf: Uint8Array) => void;
   readonly startNs = process.hrtime.bigint();
@@ -66,18 +78,61 @@ export class Kernel {
     options: KernelOptions,
   ) {
     this.pid = options.pid;
+    this.threads = new ThreadTable(options.pid, space.state, space.memory, options.maxThreads ?? DEFAULT_MAX_THREADS);
+    this.current = this.threads.main;
     this.random = options.random ?? ((buf) => randomFillSync(buf));
     this.strace = options.strace;
   }
 
+  /** Ends the process (exit_group). */
   exit(code: number): void {
-    this.termination ??= { kind: 'exit', code: code & 0xff };
+    this.terminate({ kind: 'exit', code: code & 0xff });
+  }
+
+  /** exit: ends the current thread; the last one ends the process, with
+   *  its status (as qemu-user does). The kernel zeroes the clear-tid word
+   *  and wakes one waiter there (how threads are joined). */
+  exitThread(code: number): void {
+    const t = this.current;
+    if (this.threads.liveCount === 1) return this.exit(code);
+    if (t.clearChildTid !== 0 && this.space.writeU32(t.clearChildTid, 0)) this.futexes.wake(t.clearChildTid, 1, -1);
+    this.threads.remove(t);
   }
 
   /** Ends the process as the default action of `signal` does. */
   kill(signal: SignalName | number, pc = 0, addr = 0, reason?: string): void {
     const signo = typeof signal === 'number' ? signal : SIGNALS[signal];
-    this.termination ??= { kind: 'signal', signo, signal: signalName(signo), pc, addr, ...(reason ? { reason } : {}) };
+    const tid = this.threads.multithreaded ? { tid: this.current.tid } : {};
+    this.terminate({ kind: 'signal', signo, signal: signalName(signo), pc, addr, ...(reason ? { reason } : {}), ...tid });
+  }
+
+  private terminate(t: Termination): void {
+    if (this.termination !== null) return;
+    this.termination = t;
+    this.onTerminate();
+  }
+
+  /** Runs `fn` on behalf of thread `t` (its system call, fault or signal
+   *  delivery), then returns to the thread served before. */
+  as<T>(t: GuestThread, fn: () => T): T {
+    const before = this.current;
+    this.current = t;
+    try {
+      return fn();
+    } finally {
+      this.current = before;
+    }
+  }
+
+  /** SyscallPort (the main thread's dispatcher). */
+  takeResumeAt(): number | null {
+    const pc = this.current.resumeAt;
+    this.current.resumeAt = null;
+    return pc;
+  }
+
+  get mustStop(): boolean {
+    return this.termination !== null || this.current.exited || this.signals.attention;
   }
 
   /** Problems inside system call handlers (bugs in hyemu, or host errors
@@ -138,13 +193,22 @@ export class Kernel {
     this.syscallCount++;
     const name = SYSCALL_NAMES.get(nr);
     const def = name ? SYSCALLS[name] : undefined;
-    const pc = this.space.state[STATE.PC]!;
+    const thread = this.current;
+    const pc = thread.state[STATE.PC]!;
+    if (this.signals.attention) {
+      // A signal another thread sent while this one ran: Linux delivers it
+      // before the call (it interrupts user mode). The call is not made
+      // now; the thread resumes at the ecall after its handler.
+      this.syscallCount--;
+      thread.resumeAt = pc >>> 0;
+      return args[0]!;
+    }
     const perform = (): number | Promise<number> => {
       if (!def) return -E.ENOSYS;
       const r = this.guarded(name!, () => def.run(this, args));
       // A call a signal interrupted may restart (SA_RESTART).
       const restartable = typeof def.restartable === 'function' ? def.restartable(args) : def.restartable === true;
-      return restartable && typeof r !== 'number' ? r.then((n) => this.signals.interrupted(n, pc, args[0]!)) : r;
+      return restartable && typeof r !== 'number' ? r.then((n) => this.as(thread, () => this.signals.interrupted(n, pc, args[0]!))) : r;
     };
     if (!this.strace) return perform();
     const call = formatSyscall(this.space, name ?? `syscall_${nr}`, def?.args, args);

@@ -2,8 +2,10 @@
  * Layout of the one shared WebAssembly.Memory that holds a guest and the
  * emulator state both tiers must reach.
  *
- *   0x00000000  CPU state: x0..x31, pc, reservation, trace exit info
+ *   0x00000000  CPU state of the main thread: x0..x31, pc, reservation,
+ *               trace exit info
  *   0x00001000  trace directory: guest pc -> installed trace (see traces/)
+ *   0x00009000  CPU states of the other guest threads (THREAD_STATES_OFFSET)
  *   0x00010000  page table: one byte of permissions per 4 KiB guest page
  *   GUEST_BASE  guest address 0
  *
@@ -49,7 +51,16 @@ export const traceDirectorySlot = (pc: number): number => (pc >>> 1) & (TRACE_DI
  *  blocks per region). */
 export const TRACE_ENTRY_BITS = 8;
 
+/** Guest threads other than the main one keep their CPU state here, one
+ *  block per thread slot, between the trace directory and the page table. */
+export const THREAD_STATES_OFFSET = 0x9000;
 export const PAGE_TABLE_OFFSET = 0x10000;
+/** Thread slots: slot 0 is the main thread's state at offset 0. */
+export const MAX_THREAD_SLOTS = 1 + (PAGE_TABLE_OFFSET - THREAD_STATES_OFFSET) / STATE_BYTES;
+export const cpuStateOffset = (slot: number): number => (slot === 0 ? 0 : THREAD_STATES_OFFSET + (slot - 1) * STATE_BYTES);
+/** The CPU state block of thread slot `slot`. */
+export const cpuStateView = (memory: WebAssembly.Memory, slot: number): Int32Array =>
+  new Int32Array(memory.buffer, cpuStateOffset(slot), STATE_SLOT_COUNT);
 /** 2^20 entries cover the whole 32-bit guest address space. */
 export const PAGE_TABLE_ENTRIES = 1 << (32 - PAGE_SHIFT);
 export const GUEST_BASE = PAGE_TABLE_OFFSET + PAGE_TABLE_ENTRIES;

@@ -35,6 +35,10 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Most bytes the guest may map (ELF, stack, brk, mmap); default 1 GiB. */
   readonly memoryLimit?: number;
+  /** Most guest threads alive at once, the main one included (default 64,
+   *  at most 113): clone fails with EAGAIN past it. Each thread other than
+   *  the main one runs on its own worker thread. */
+  readonly maxThreads?: number;
   /** 'strict' (the default): every guest load is checked against the page
    *  table, as Linux would fault it. 'flat': loads anywhere inside the
    *  guest address space (below 0x40800000) are not checked, so an unmapped

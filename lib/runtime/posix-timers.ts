@@ -251,7 +251,7 @@ export class PosixTimers {
   }
 
   send(info: SigInfo, toThread: boolean): SendResult {
-    return this.kernel.signals.send(info, toThread);
+    return this.kernel.signals.send(info, toThread ? this.kernel.threads.main : null);
   }
 
   /** `signo` is no longer ignored: the signals of the timers that were

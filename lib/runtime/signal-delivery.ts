@@ -4,7 +4,8 @@ import type { Kernel } from './kernel.js';
 import { GUEST_BASE, PAGE_SIZE } from './layout.js';
 import { MAP } from './memory-manager.js';
 import { FRAME, SIGRETURN_TRAMPOLINE, readFrame, writeFrame, type SigInfo } from './signal-frame.js';
-import { ProcessSignals, SS, SigQueueLimit, ThreadSignals, nextSignal, type SignalAction } from './signal-state.js';
+import { ProcessSignals, SS, SigQueueLimit, nextSignal, type SignalAction, type ThreadSignals } from './signal-state.js';
+import type { GuestThread } from '../threads/guest-thread.js';
 import {
   SA, SI, SIGNALS, SIG_DFL, SIG_IGN, SYNCHRONOUS, UNBLOCKABLE, defaultAction, sigbit, type GuestFault,
 } from './signals.js';
@@ -23,24 +24,32 @@ export type SendResult = 'queued' | 'ignored' | 'fatal' | 'full';
  * pending, unblocked signals (the thread's own before the process's, in
  * each faults first, then by number), takes the default action or builds
  * a frame on the guest stack and enters the handler with ra at a
- * sigreturn trampoline; rt_sigreturn restores what the frame holds. One
- * thread for now: `thread` is the only ThreadSignals.
+ * sigreturn trampoline; rt_sigreturn restores what the frame holds.
+ * Delivery, faults and sigreturn act on the kernel's current thread (the
+ * one whose system call or CPU is being served).
  */
 export class Signals {
   readonly process = new ProcessSignals();
-  readonly thread = new ThreadSignals();
   /** Shared by both pending sets and the POSIX timers. */
   readonly queueLimit = new SigQueueLimit(SIGPENDING_LIMIT, SIGPENDING_LIMIT);
   /** Called when a signal ends the process, to end its waits. */
   onFatal: () => void = () => {};
+  /** Called when a signal is queued that `thread` (null: any thread not
+   *  blocking it) should take: a thread on a CPU worker is told to ask. */
+  onPending: (thread: GuestThread | null) => void = () => {};
   private trampoline = 0;
-  private wake = new AbortController();
 
   constructor(private readonly kernel: Kernel) {}
 
-  /** Aborts when a signal arrives that should interrupt a blocking call. */
+  /** The current thread's signal state. */
+  get thread(): ThreadSignals {
+    return this.kernel.current.signals;
+  }
+
+  /** Aborts when a signal arrives that should interrupt the current
+   *  thread's blocking call. */
   get interruptSignal(): AbortSignal {
-    return this.wake.signal;
+    return this.kernel.current.wakeSignal;
   }
 
   private get deliverable(): bigint {
@@ -58,7 +67,8 @@ export class Signals {
     // Linux discards pending signals that become ignored (a periodic
     // timer's is set aside, and comes back when SIG_IGN is lifted).
     if (this.ignored(signo)) {
-      for (const info of [...this.process.pending.discard(signo, this.queueLimit), ...this.thread.pending.discard(signo, this.queueLimit)]) {
+      const threads = this.kernel.threads.live.flatMap((t) => t.signals.pending.discard(signo, this.queueLimit));
+      for (const info of [...this.process.pending.discard(signo, this.queueLimit), ...threads]) {
         info.timer?.discarded();
       }
     } else if (wasIgnored) {
@@ -76,30 +86,34 @@ export class Signals {
   }
 
   /**
-   * Sends a signal to the process (or, `toThread`, to the thread: tkill,
-   * SIGPIPE). An ignored one is discarded unless blocked; one the queue
-   * cannot take is refused; a fatal one ends the process now, as Linux's
+   * Sends a signal to the process (or to thread `target`: tkill, SIGPIPE).
+   * An ignored one is discarded unless blocked; one the queue cannot take
+   * is refused; a fatal one ends the process now, as Linux's
    * complete_signal does; any other waits for delivery, and interrupts a
-   * blocking call if unblocked.
+   * blocking call if unblocked. A process signal is blocked when every
+   * thread blocks it, and interrupts the calls of those that do not.
    */
-  send(info: SigInfo, toThread = false): SendResult {
+  send(info: SigInfo, target: GuestThread | null = null): SendResult {
     const bit = sigbit(info.signo);
-    const blocked = (this.thread.blocked & bit) !== 0n;
+    const takers = target ? [target] : this.kernel.threads.live.filter((t) => (t.signals.blocked & bit) === 0n);
+    const blocked = takers.length === 0 || (target !== null && (target.signals.blocked & bit) !== 0n);
     if (!blocked && this.ignored(info.signo)) return 'ignored';
-    if (!(toThread ? this.thread : this.process).pending.add(info, this.queueLimit)) return 'full';
+    if (!(target ? target.signals : this.process).pending.add(info, this.queueLimit)) return 'full';
     if (!blocked && this.process.action(info.signo).handler === SIG_DFL) {
       this.kernel.kill(info.signo, 0, 0, info.reason);
       this.onFatal();
       return 'fatal';
     }
-    if (!blocked) this.interruptWaits();
+    if (!blocked) {
+      for (const t of takers) t.interrupt();
+      this.onPending(target);
+    }
     return 'queued';
   }
 
-  /** Ends the blocking calls waiting now (later ones wait afresh). */
+  /** Ends the blocking calls of every thread (the run stops). */
   interruptWaits(): void {
-    this.wake.abort();
-    this.wake = new AbortController();
+    for (const t of this.kernel.threads.live) t.interrupt();
   }
 
   /** A restartable call (at `pc`, first argument `a0`) ended with `r`:
@@ -118,7 +132,7 @@ export class Signals {
    */
   deliver(pc: number): number {
     const t = this.thread;
-    const x = this.kernel.space.state;
+    const x = this.kernel.current.state;
     while (this.deliverable !== 0n && this.kernel.termination === null) {
       const queue = t.pending.bits & ~t.blocked ? t.pending : this.process.pending;
       const signo = nextSignal(queue.bits & ~t.blocked, SYNCHRONOUS);
@@ -180,7 +194,7 @@ export class Signals {
    *  process ends with SIGSEGV, as force_sigsegv) if no frame fits. */
   private enterHandler(signo: number, info: SigInfo, action: SignalAction, pc: number): number | null {
     const t = this.thread;
-    const x = this.kernel.space.state;
+    const x = this.kernel.current.state;
     const sp = x[REG_SP]! >>> 0;
     const alt = t.altStack;
     let top = sp;
@@ -217,7 +231,7 @@ export class Signals {
    *  frame at sp holds (as the handler left them); returns the pc to
    *  resume at, or null (the process ends with SIGSEGV) if unreadable. */
   sigreturn(): number | null {
-    const x = this.kernel.space.state;
+    const x = this.kernel.current.state;
     const ctx = readFrame(this.kernel.space, x[REG_SP]! >>> 0);
     if (!ctx) {
       this.kernel.kill('SIGSEGV', 0, x[REG_SP]! >>> 0);

@@ -2,7 +2,7 @@ import { blockExits, type IRBlock } from '../ir/types.js';
 import { assertValidBlock } from '../ir/verifier.js';
 import { divs, divu, mulhs, mulhsu, mulhu, rems, remu } from '../ir/eval.js';
 import { translateBlock, type CodeSource } from '../guest/riscv/translate.js';
-import type { AddressSpace } from '../runtime/address-space.js';
+import type { GuestMemory } from '../runtime/guest-memory.js';
 import type { GuestAccess } from '../runtime/guest-access.js';
 import { GUEST_BASE, PAGE_SHIFT, PERM } from '../runtime/layout.js';
 import { FACTORY_PARAMS, generateBlockSource } from './codegen.js';
@@ -15,7 +15,7 @@ export interface Tier1Options {
 }
 
 /** Code fetch from guest memory, honouring execute permission. */
-export function memoryCodeSource(space: AddressSpace): CodeSource {
+export function memoryCodeSource(space: GuestMemory): CodeSource {
   const table = space.pageTable;
   const view = space.view;
   return {
@@ -42,15 +42,17 @@ export class Tier1Translator {
   private readonly compiled = new Map<string, () => number>();
   private static readonly COMPILED_CACHE_SIZE = 4096;
 
+  /** Blocks run against `state`, one guest thread's CPU state. */
   constructor(
-    private readonly space: AddressSpace,
+    readonly space: GuestMemory,
+    readonly state: Int32Array,
     access: GuestAccess,
     readCounter: (csr: number, retired: number) => number,
     private readonly options: Tier1Options,
   ) {
     this.code = memoryCodeSource(space);
     const helpers: Record<(typeof FACTORY_PARAMS)[number], unknown> = {
-      x: space.state, ...access, read_counter: readCounter, mulhs, mulhu, mulhsu, divs, divu, rems, remu,
+      x: state, ...access, read_counter: readCounter, mulhs, mulhu, mulhsu, divs, divu, rems, remu,
     };
     this.bindings = FACTORY_PARAMS.map((name) => helpers[name]);
   }

@@ -129,7 +129,7 @@ function writableFile(k: Kernel, fd: number): OpenFile | number {
  *  default; handled, blocked or ignored, the write returns EPIPE). */
 function afterWrite(k: Kernel, r: SyscallResult): SyscallResult {
   return then(r, (n) => {
-    if (n === -E.EPIPE) k.signals.send({ signo: SIGNALS.SIGPIPE, code: SI.USER, pid: k.pid, reason: 'write to a closed pipe' }, true);
+    if (n === -E.EPIPE) k.signals.send({ signo: SIGNALS.SIGPIPE, code: SI.USER, pid: k.pid, reason: 'write to a closed pipe' }, k.current);
     return n;
   });
 }

@@ -1,15 +1,16 @@
 import type { Kernel } from '../kernel.js';
+import { MATCH_ANY } from '../../threads/futex-table.js';
 import { E } from './errno.js';
 import { clockNs, monotonicNs, readTimespec64 } from './time.js';
 import type { SyscallGroup, SyscallResult } from './types.js';
 
 /**
- * futex_time64 for a single-threaded guest: there is never another thread
- * to wake a waiter or to be woken, so a wait ends only at its timeout
- * (-ETIMEDOUT) or at a handled signal (-EINTR, or restarted under
- * SA_RESTART, as Linux restarts futex waits), and a wake finds nobody (0).
+ * futex_time64 over the process's wait queues (threads/futex-table.ts).
  * The checks and their order are Linux's (kernel/futex/syscalls.c,
- * waitwake.c): the timeout first, then the address, then the value.
+ * waitwake.c, requeue.c): the timeout first, then the address, then the
+ * value. A wait ends when woken (0), at its timeout (-ETIMEDOUT), or at a
+ * handled signal (-EINTR, or restarted under SA_RESTART, as Linux restarts
+ * futex waits).
  */
 const FUTEX = {
   WAIT: 0, WAKE: 1, REQUEUE: 3, CMP_REQUEUE: 4, WAIT_BITSET: 9, WAKE_BITSET: 10,
@@ -18,19 +19,7 @@ const FUTEX = {
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
 
-/** A slice of a wait without an end (setTimeout holds at most 2^31 ms). */
-const FOREVER_SLICE_MS = 3_600_000;
-
-/** Waits until `deadlineNs` on the monotonic clock (null: no end). */
-async function waitUntil(k: Kernel, deadlineNs: bigint | null): Promise<number> {
-  for (;;) {
-    const leftMs = deadlineNs === null ? FOREVER_SLICE_MS : Number((deadlineNs - monotonicNs()) / 1_000_000n);
-    if (deadlineNs !== null && leftMs <= 0) return -E.ETIMEDOUT;
-    if (await k.sleep(Math.min(leftMs, FOREVER_SLICE_MS))) return -E.EINTR;
-  }
-}
-
-function futexWait(k: Kernel, uaddr: number, val: number, timeout: number, bitset: number | null, realtime: boolean): SyscallResult {
+function futexWait(k: Kernel, uaddr: number, val: number, timeout: number, bitset: number, absolute: boolean, realtime: boolean): SyscallResult {
   // FUTEX_WAIT takes a relative timeout; WAIT_BITSET an absolute one on
   // CLOCK_MONOTONIC, or CLOCK_REALTIME with the flag.
   let deadline: bigint | null = null;
@@ -39,29 +28,31 @@ function futexWait(k: Kernel, uaddr: number, val: number, timeout: number, bitse
     if (t === null) return -E.EFAULT;
     if (t < 0n) return -E.EINVAL;
     const now = monotonicNs();
-    deadline = bitset === null ? now + t : now + (t - clockNs(k, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC)!);
+    deadline = absolute ? now + (t - clockNs(k, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC)!) : now + t;
   }
   if (bitset === 0) return -E.EINVAL;
   if ((uaddr & 3) !== 0) return -E.EINVAL;
   const current = k.space.readU32(uaddr);
   if (current === undefined) return -E.EFAULT;
   if ((current | 0) !== (val | 0)) return -E.EAGAIN;
-  return waitUntil(k, deadline);
+  return k.futexes.wait(uaddr >>> 0, bitset, deadline, monotonicNs, k.waitSignal);
 }
 
-function futexWake(uaddr: number, bitset: number | null): number {
+function futexWake(k: Kernel, uaddr: number, count: number, bitset: number): number {
   if (bitset === 0) return -E.EINVAL;
-  return (uaddr & 3) !== 0 ? -E.EINVAL : 0;
+  if ((uaddr & 3) !== 0) return -E.EINVAL;
+  return k.futexes.wake(uaddr >>> 0, count, bitset);
 }
 
-function futexRequeue(k: Kernel, uaddr: number, uaddr2: number, cmp: number | null): number {
+function futexRequeue(k: Kernel, uaddr: number, uaddr2: number, wake: number, move: number, cmp: number | null): number {
   if ((uaddr & 3) !== 0 || (uaddr2 & 3) !== 0) return -E.EINVAL;
+  if (wake < 0 || move < 0) return -E.EINVAL;
   if (cmp !== null) {
     const current = k.space.readU32(uaddr);
     if (current === undefined) return -E.EFAULT;
     if ((current | 0) !== (cmp | 0)) return -E.EAGAIN;
   }
-  return 0;
+  return k.futexes.requeue(uaddr >>> 0, uaddr2 >>> 0, wake, move);
 }
 
 export const FUTEX_SYSCALLS: SyscallGroup = {
@@ -70,21 +61,27 @@ export const FUTEX_SYSCALLS: SyscallGroup = {
     // Linux restarts an interrupted wait without a timeout when the handler
     // has SA_RESTART (-ERESTARTSYS); one with a timeout returns EINTR
     // (-ERESTART_RESTARTBLOCK, which a handler always turns into EINTR).
-    restartable: ([, , , timeout]) => timeout === 0,
+    restartable: ([, op, , timeout]) => timeout === 0 && isWait(op!),
     run: (k, [uaddr, op, val, timeout, uaddr2, val3]) => {
       const cmd = op! & ~(FUTEX.PRIVATE_FLAG | FUTEX.CLOCK_REALTIME);
       const realtime = (op! & FUTEX.CLOCK_REALTIME) !== 0;
       if (realtime && cmd !== FUTEX.WAIT_BITSET) return -E.ENOSYS;
       switch (cmd) {
-        case FUTEX.WAIT: return futexWait(k, uaddr!, val!, timeout!, null, false);
-        case FUTEX.WAIT_BITSET: return futexWait(k, uaddr!, val!, timeout!, val3!, realtime);
-        case FUTEX.WAKE: return futexWake(uaddr!, null);
-        case FUTEX.WAKE_BITSET: return futexWake(uaddr!, val3!);
-        case FUTEX.REQUEUE: return futexRequeue(k, uaddr!, uaddr2!, null);
-        case FUTEX.CMP_REQUEUE: return futexRequeue(k, uaddr!, uaddr2!, val3!);
+        case FUTEX.WAIT: return futexWait(k, uaddr!, val!, timeout!, MATCH_ANY, false, false);
+        case FUTEX.WAIT_BITSET: return futexWait(k, uaddr!, val!, timeout!, val3!, true, realtime);
+        case FUTEX.WAKE: return futexWake(k, uaddr!, val!, MATCH_ANY);
+        case FUTEX.WAKE_BITSET: return futexWake(k, uaddr!, val!, val3!);
+        // The requeue count travels in the timeout argument (val2).
+        case FUTEX.REQUEUE: return futexRequeue(k, uaddr!, uaddr2!, val!, timeout!, null);
+        case FUTEX.CMP_REQUEUE: return futexRequeue(k, uaddr!, uaddr2!, val!, timeout!, val3!);
         // WAKE_OP and the priority-inheritance operations are not implemented.
         default: return -E.ENOSYS;
       }
     },
   },
 };
+
+function isWait(op: number): boolean {
+  const cmd = op & ~(FUTEX.PRIVATE_FLAG | FUTEX.CLOCK_REALTIME);
+  return cmd === FUTEX.WAIT || cmd === FUTEX.WAIT_BITSET;
+}

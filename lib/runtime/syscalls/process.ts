@@ -68,18 +68,12 @@ function encodeSysinfo(k: Kernel): Uint8Array {
 }
 
 export const PROCESS_SYSCALLS: SyscallGroup = {
-  exit: { args: ['int'], run: (k, [code]) => { k.exit(code!); return 0; } },
-  exit_group: { args: ['int'], run: (k, [code]) => { k.exit(code!); return 0; } },
   getpid: { args: [], run: (k) => k.pid },
-  gettid: { args: [], run: (k) => k.pid },
   getppid: { args: [], run: () => 1 },
   getuid: { args: [], run: () => 0 },
   geteuid: { args: [], run: () => 0 },
   getgid: { args: [], run: () => 0 },
   getegid: { args: [], run: () => 0 },
-  set_tid_address: { args: ['ptr'], run: (k, [ptr]) => { k.clearChildTid = ptr! >>> 0; return k.pid; } },
-  set_robust_list: { args: ['ptr', 'uint'], run: (_k, [, len]) => (len === 12 ? 0 : -E.EINVAL) },
-  sched_yield: { args: [], run: () => 0 },
   umask: { args: ['oct'], run: (k, [mask]) => { const old = k.umask; k.umask = mask! & 0o777; return old; } },
   uname: {
     args: ['ptr'],

@@ -5,6 +5,7 @@ import { SS } from '../signal-state.js';
 import { SI, SIGNALS, UNBLOCKABLE } from '../signals.js';
 import { E } from './errno.js';
 import type { SyscallGroup } from './types.js';
+import type { GuestThread } from '../../threads/guest-thread.js';
 
 /** The kernel's sigset_t: 64 signals. */
 const SIGSET_SIZE = 8;
@@ -28,10 +29,10 @@ const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 |
 
 /** kill/tkill/tgkill to the process itself (signal 0 only checks); a
  *  real-time signal the full queue cannot take is EAGAIN but from kill(). */
-function sendSelf(k: Kernel, sig: number, code: number, toThread: boolean, info: Partial<SigInfo> = { pid: k.pid }): number {
+function sendSelf(k: Kernel, sig: number, code: number, target: GuestThread | null, info: Partial<SigInfo> = { pid: k.pid }): number {
   if (sig === 0) return 0;
   if (!validSignal(sig)) return -E.EINVAL;
-  const r = k.signals.send({ ...info, signo: sig, code, reason: `raised by the program (signal ${sig})` }, toThread);
+  const r = k.signals.send({ ...info, signo: sig, code, reason: `raised by the program (signal ${sig})` }, target);
   return r === 'full' ? -E.EAGAIN : 0;
 }
 
@@ -69,7 +70,11 @@ function readUserSiginfo(k: Kernel, sig: number, addr: number): SigInfo | number
 
 /** Only the kernel sends a non-negative si_code, or SI_TKILL, to
  *  another thread: a caller may pretend to be kill() only to itself. */
-const spoofed = (info: SigInfo, k: Kernel, tid: number): boolean => (info.code >= 0 || info.code === SI.TKILL) && tid !== k.pid;
+const spoofed = (info: SigInfo, k: Kernel, tid: number): boolean => (info.code >= 0 || info.code === SI.TKILL) && tid !== k.current.tid;
+
+/** A thread of this process by id (tkill, tgkill). */
+const threadOf = (k: Kernel, tgid: number, tid: number): GuestThread | undefined =>
+  tgid === k.pid ? k.threads.get(tid) : undefined;
 
 /** struct __kernel_old_itimerval on rv32: interval then value, each
  *  32-bit seconds and microseconds. */
@@ -166,7 +171,7 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
     args: ['ptr', 'ptr'],
     run: (k, [ss, oldss]) => {
       const s = k.signals;
-      const sp = k.space.state[REG_SP]! >>> 0;
+      const sp = k.current.state[REG_SP]! >>> 0;
       const old = { ...s.thread.altStack, flags: s.altStackFlags(sp) };
       if (ss !== 0) {
         const raw = k.space.readView(ss!, 12);
@@ -201,19 +206,26 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
     run: (k) => {
       const pc = k.signals.sigreturn();
       if (pc === null) return 0;
-      k.resumeAt = pc;
-      return k.space.state[REG_A0]!;
+      k.current.resumeAt = pc;
+      return k.current.state[REG_A0]!;
     },
   },
-  kill: { args: ['int', 'signal'], run: (k, [pid, sig]) => (isSelf(k, pid!) ? sendSelf(k, sig!, SI.USER, false) : -E.ESRCH) },
+  kill: { args: ['int', 'signal'], run: (k, [pid, sig]) => (isSelf(k, pid!) ? sendSelf(k, sig!, SI.USER, null) : -E.ESRCH) },
   tkill: {
     args: ['int', 'signal'],
-    run: (k, [tid, sig]) => (tid! <= 0 ? -E.EINVAL : tid === k.pid ? sendSelf(k, sig!, SI.TKILL, true) : -E.ESRCH),
+    run: (k, [tid, sig]) => {
+      if (tid! <= 0) return -E.EINVAL;
+      const t = threadOf(k, k.pid, tid!);
+      return t ? sendSelf(k, sig!, SI.TKILL, t) : -E.ESRCH;
+    },
   },
   tgkill: {
     args: ['int', 'int', 'signal'],
-    run: (k, [tgid, tid, sig]) => (tgid! <= 0 || tid! <= 0 ? -E.EINVAL
-      : tgid === k.pid && tid === k.pid ? sendSelf(k, sig!, SI.TKILL, true) : -E.ESRCH),
+    run: (k, [tgid, tid, sig]) => {
+      if (tgid! <= 0 || tid! <= 0) return -E.EINVAL;
+      const t = threadOf(k, tgid!, tid!);
+      return t ? sendSelf(k, sig!, SI.TKILL, t) : -E.ESRCH;
+    },
   },
   rt_sigqueueinfo: {
     args: ['int', 'signal', 'ptr'],
@@ -221,7 +233,7 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
       const info = readUserSiginfo(k, sig!, uinfo!);
       if (typeof info === 'number') return info;
       if (spoofed(info, k, pid!)) return -E.EPERM;
-      return pid === k.pid ? sendSelf(k, sig!, info.code, false, info) : -E.ESRCH;
+      return pid === k.pid ? sendSelf(k, sig!, info.code, null, info) : -E.ESRCH;
     },
   },
   rt_tgsigqueueinfo: {
@@ -231,7 +243,8 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
       if (typeof info === 'number') return info;
       if (tgid! <= 0 || tid! <= 0) return -E.EINVAL;
       if (spoofed(info, k, tid!)) return -E.EPERM;
-      return tgid === k.pid && tid === k.pid ? sendSelf(k, sig!, info.code, true, info) : -E.ESRCH;
+      const t = threadOf(k, tgid!, tid!);
+      return t ? sendSelf(k, sig!, info.code, t, info) : -E.ESRCH;
     },
   },
   getitimer: {

@@ -5,6 +5,7 @@ import { MEMORY_SYSCALLS } from './memory.js';
 import { PIPE_SYSCALLS } from './pipe.js';
 import { PROCESS_SYSCALLS } from './process.js';
 import { SIGNAL_SYSCALLS } from './signal.js';
+import { THREAD_SYSCALLS } from './thread.js';
 import { TIME_SYSCALLS } from './time.js';
 import { TIMER_SYSCALLS } from './timer.js';
 import type { SyscallGroup } from './types.js';
@@ -16,6 +17,7 @@ export const SYSCALLS: SyscallGroup = {
   ...PIPE_SYSCALLS,
   ...MEMORY_SYSCALLS,
   ...PROCESS_SYSCALLS,
+  ...THREAD_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...TIME_SYSCALLS,
   ...TIMER_SYSCALLS,
