@@ -164,13 +164,14 @@ export class Dispatcher {
   /** A guest store wrote [addr, addr+len) on a page holding translated
    *  code: discards the blocks it overlaps (and, through onInvalidate, the
    *  traces on those pages); the page keeps its CODE mark while other
-   *  blocks remain on it. */
-  codeWritten(addr: number, len: number): void {
+   *  blocks remain on it. Returns the pages [first, end) it covers. */
+  codeWritten(addr: number, len: number): [first: number, end: number] {
     this.dropped(this.cache.invalidateRange(addr, len));
     const first = addr >>> 12;
     const end = ((addr + len - 1) >>> 12) + 1;
     if (!this.keepsCodeMarks) for (let p = first; p < end; p++) if (!this.cache.hasCodeOn(p)) this.translator.space.clearCode(p);
     this.onInvalidate(first, end);
+    return [first, end];
   }
 
   private dropped(blocks: TranslatedBlock[]): void {

@@ -229,8 +229,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.cpus?.log.append(first, end);
     };
     this.space.onCodeWrite = (addr, len) => {
-      this.dispatcher.codeWritten(addr, len);
-      this.cpus?.log.append(addr >>> 12, ((addr + len - 1) >>> 12) + 1);
+      const [first, end] = this.dispatcher.codeWritten(addr, len);
+      this.cpus?.log.append(first, end);
     };
     this.kernel.onFlushICache = () => this.space.onInvalidate(0, Infinity);
     this.kernel.startThread = (t) => this.threadCpus(tier1).start(t);
@@ -310,9 +310,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     }, deadline - start) : null;
     this.kernel.stopWaitsWith(stop.signal);
     const stopped = aborted(stop.signal);
-    // A fatal signal ends the waits of the run loop, as a limit does; so
-    // does the end of the process from another thread (exit_group).
-    this.kernel.signals.onFatal = () => stop.abort();
+    // The end of the process (a fatal signal, or exit_group from another
+    // thread) ends the waits of the run loop, as a limit does.
     this.kernel.onTerminate = () => stop.abort();
     for (const n of this.earlySignals.splice(0)) this.sendSignal(n);
     let limit: string | null = null;
@@ -374,7 +373,6 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
       await this.cpus?.shutdown();
-      this.kernel.signals.onFatal = () => {};
       this.kernel.onTerminate = () => {};
       this.kernel.shutdown();
       timer?.cancel();

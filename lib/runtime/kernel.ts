@@ -12,7 +12,7 @@ import { SYSCALLS } from './syscalls/table.js';
 import { formatSyscall } from './syscalls/strace.js';
 import type { FdTable } from './vfs/fd-table.js';
 import type { Namespace } from './vfs/mounts.js';
-import { FutexTable } from '../threads/futex-table.js';
+import { FutexTable, MATCH_ANY } from '../threads/futex-table.js';
 import type { GuestThread } from '../threads/guest-thread.js';
 import { DEFAULT_MAX_THREADS, ThreadTable } from '../threads/thread-table.js';
 
@@ -95,7 +95,7 @@ export class Kernel {
   exitThread(code: number): void {
     const t = this.current;
     if (this.threads.liveCount === 1) return this.exit(code);
-    if (t.clearChildTid !== 0 && this.space.writeU32(t.clearChildTid, 0)) this.futexes.wake(t.clearChildTid, 1, -1);
+    if (t.clearChildTid !== 0 && this.space.writeU32(t.clearChildTid, 0)) this.futexes.wake(t.clearChildTid, 1, MATCH_ANY);
     this.threads.remove(t);
   }
 

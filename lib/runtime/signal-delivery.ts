@@ -32,8 +32,6 @@ export class Signals {
   readonly process = new ProcessSignals();
   /** Shared by both pending sets and the POSIX timers. */
   readonly queueLimit = new SigQueueLimit(SIGPENDING_LIMIT, SIGPENDING_LIMIT);
-  /** Called when a signal ends the process, to end its waits. */
-  onFatal: () => void = () => {};
   /** Called when a signal is queued that `thread` (null: any thread not
    *  blocking it) should take: a thread on a CPU worker is told to ask. */
   onPending: (thread: GuestThread | null) => void = () => {};
@@ -100,8 +98,8 @@ export class Signals {
     if (!blocked && this.ignored(info.signo)) return 'ignored';
     if (!(target ? target.signals : this.process).pending.add(info, this.queueLimit)) return 'full';
     if (!blocked && this.process.action(info.signo).handler === SIG_DFL) {
+      // The kernel's onTerminate ends the run's waits.
       this.kernel.kill(info.signo, 0, 0, info.reason);
-      this.onFatal();
       return 'fatal';
     }
     if (!blocked) {

@@ -53,8 +53,7 @@ const dispatcher: Dispatcher = new Dispatcher(translator, port, state[STATE.PC]!
 dispatcher.keepsCodeMarks = true;
 dispatcher.onFenceI = () => log.take(discard);
 memory.onCodeWrite = (addr, len) => {
-  dispatcher.codeWritten(addr, len);
-  log.append(addr >>> 12, ((addr + len - 1) >>> 12) + 1);
+  log.append(...dispatcher.codeWritten(addr, len));
   // Tier-2 traces run on the main thread only: it leaves its trace at the
   // next loop header and takes the change in.
   Atomics.store(mainState, STATE.STOP, 1);

@@ -16,6 +16,8 @@ const FUTEX = {
   WAIT: 0, WAKE: 1, REQUEUE: 3, CMP_REQUEUE: 4, WAIT_BITSET: 9, WAKE_BITSET: 10,
   PRIVATE_FLAG: 128, CLOCK_REALTIME: 256,
 } as const;
+/** The operation, without the flags. */
+const commandOf = (op: number): number => op & ~(FUTEX.PRIVATE_FLAG | FUTEX.CLOCK_REALTIME);
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
 
@@ -63,7 +65,7 @@ export const FUTEX_SYSCALLS: SyscallGroup = {
     // (-ERESTART_RESTARTBLOCK, which a handler always turns into EINTR).
     restartable: ([, op, , timeout]) => timeout === 0 && isWait(op!),
     run: (k, [uaddr, op, val, timeout, uaddr2, val3]) => {
-      const cmd = op! & ~(FUTEX.PRIVATE_FLAG | FUTEX.CLOCK_REALTIME);
+      const cmd = commandOf(op!);
       const realtime = (op! & FUTEX.CLOCK_REALTIME) !== 0;
       if (realtime && cmd !== FUTEX.WAIT_BITSET) return -E.ENOSYS;
       switch (cmd) {
@@ -82,6 +84,6 @@ export const FUTEX_SYSCALLS: SyscallGroup = {
 };
 
 function isWait(op: number): boolean {
-  const cmd = op & ~(FUTEX.PRIVATE_FLAG | FUTEX.CLOCK_REALTIME);
+  const cmd = commandOf(op);
   return cmd === FUTEX.WAIT || cmd === FUTEX.WAIT_BITSET;
 }
