@@ -24,8 +24,9 @@ export type DispatchExit = BlockExit;
 /** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer).
  *  It is entered through Dispatcher.enterTrace with at most about `fuel`
  *  instructions (it may chain into other traces), and returns the exit
- *  index of the trace it left from, whose id it leaves in STATE.EXIT_TRACE,
- *  with the instructions retired in STATE.EXIT_INSNS. */
+ *  index of the trace it left from, whose id it leaves in STATE.EXIT_TRACE
+ *  (an id this CPU does not hold: continue at STATE.PC), with the
+ *  instructions retired in STATE.EXIT_INSNS. */
 export interface RunnableTrace extends TraceEntry, ExitSource {
   readonly id: number;
   valid: boolean;
@@ -233,14 +234,20 @@ export class Dispatcher {
         const n = x[STATE.EXIT_INSNS]!;
         this.retireTrace(trace, n);
         left -= n;
-        const last = x[STATE.EXIT_TRACE] === trace.id ? trace : this.traces[x[STATE.EXIT_TRACE]!]!;
-        last.exitCounts[exit]!++;
+        const last = x[STATE.EXIT_TRACE] === trace.id ? trace : this.traces[x[STATE.EXIT_TRACE]!];
         if (observer.recording) observer.onTraceEnter();
-        next = last.next[exit]!;
-        if (next === null || !next.valid) {
-          const resolved = this.resolveExit(last, exit);
-          if (resolved === null || resolved instanceof Promise) return this.endSlice(dispatches, resolved);
-          next = resolved;
+        if (last === undefined) {
+          // It chained into a trace this CPU does not hold (a table slot's
+          // stand-in, NO_TRACE): continue at the pc it left.
+          next = this.lookup(x[STATE.PC]! >>> 0);
+        } else {
+          last.exitCounts[exit]!++;
+          next = last.next[exit]!;
+          if (next === null || !next.valid) {
+            const resolved = this.resolveExit(last, exit);
+            if (resolved === null || resolved instanceof Promise) return this.endSlice(dispatches, resolved);
+            next = resolved;
+          }
         }
       }
       if (left <= 0) {

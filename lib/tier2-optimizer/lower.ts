@@ -156,6 +156,8 @@ export function lowerRegion(
     (op.op === 'store' && !isLastEffect(ir.ops, i)) || op.op === 'atomic'));
   /** Profiling: the instructions retired before this function started. */
   const ENTRY_ICOUNT = TEMP0 + maxTemps;
+  /** The state block's address (IMPORTS.stateBase). */
+  const STATE_BASE = ENTRY_ICOUNT + 1;
   const profiling = options.profile === true;
   const flatLoads = options.flatLoads === true;
 
@@ -176,12 +178,18 @@ export function lowerRegion(
     m.return_call(EXIT_HELPERS.fault, [
       c(SIGNALS[signal]), c(pc), get(ADDR), retiredBefore(blockInsns), ...written.map((r) => get(REG0 + r)),
     ], i32);
-  const storePc = (pc: Binaryen.ExpressionRef): Binaryen.ExpressionRef => m.i32.store(STATE_PC, 4, c(0), pc);
+  /** The running CPU's state block: `run` and `enter` read the imported
+   *  global into a local once per entry; the cold exit helpers read the
+   *  global itself (helperState). */
+  const stateBlock = (): Binaryen.ExpressionRef => get(STATE_BASE);
+  const helperState = (): Binaryen.ExpressionRef => m.global.get(IMPORTS.stateBase, i32);
+  const storePc = (pc: Binaryen.ExpressionRef, state = stateBlock): Binaryen.ExpressionRef =>
+    m.i32.store(STATE_PC, 4, state(), pc);
   /** What every way out of the trace tells the dispatcher: the instructions
    *  retired and the trace left from. */
-  const reportExit = (retired: Binaryen.ExpressionRef): Binaryen.ExpressionRef[] => [
-    m.i32.store(STATE.EXIT_INSNS * 4, 4, c(0), retired),
-    m.i32.store(STATE.EXIT_TRACE * 4, 4, c(0), m.global.get(IMPORTS.traceId, i32)),
+  const reportExit = (retired: Binaryen.ExpressionRef, state = stateBlock): Binaryen.ExpressionRef[] => [
+    m.i32.store(STATE.EXIT_INSNS * 4, 4, state(), retired),
+    m.i32.store(STATE.EXIT_TRACE * 4, 4, state(), m.global.get(IMPORTS.traceId, i32)),
   ];
 
   /** Profiling: counter += by (default 1); nothing when not profiling. */
@@ -286,10 +294,10 @@ export function lowerRegion(
           out.push(set(REG0 + op.reg, val(op.src)));
           break;
         case 'getstate':
-          out.push(set(TEMP0 + op.dst.id, load32(m, STATE_SLOT_OF[op.slot] * 4, 4, c(0))));
+          out.push(set(TEMP0 + op.dst.id, load32(m, STATE_SLOT_OF[op.slot] * 4, 4, stateBlock())));
           break;
         case 'setstate':
-          out.push(m.i32.store(STATE_SLOT_OF[op.slot] * 4, 4, c(0), val(op.src)));
+          out.push(m.i32.store(STATE_SLOT_OF[op.slot] * 4, 4, stateBlock(), val(op.src)));
           break;
         case 'binary':
           out.push(set(TEMP0 + op.dst.id, binary(op.kind, op.a, op.b)));
@@ -403,7 +411,7 @@ export function lowerRegion(
   // The directory slot's byte offset, as traceDirectorySlot() computes it.
   const slotOffset = (): Binaryen.ExpressionRef =>
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
-  const storeWritten = (): Binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, c(0), get(REG0 + r)));
+  const storeWritten = (): Binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, stateBlock(), get(REG0 + r)));
 
   /**
    * Builds one function body over the region's CFG. `multiEntry` adds the
@@ -426,7 +434,7 @@ export function lowerRegion(
     const tableSlot = m.i32.or(m.i32.shl(m.i32.shr_u(get(VALUE), c(TRACE_ENTRY_BITS)), c(1)), m.i32.ne(entryOf(), c(0)));
     const withinBudget = m.i32.lt_s(get(ICOUNT), get(FUEL));
     const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
-      setsStop ? m.i32.and(withinBudget, m.i32.eqz(load32(m, STATE.STOP * 4, 4, c(0)))) : withinBudget);
+      setsStop ? m.i32.and(withinBudget, m.i32.eqz(load32(m, STATE.STOP * 4, 4, stateBlock()))) : withinBudget);
     const epilogue = relooper.addBlock(m.block(null, [
       ...storeWritten(),
       ...bumpInstructions(get(ICOUNT)),
@@ -435,6 +443,9 @@ export function lowerRegion(
         m.if(m.i32.eq(load32(m, TRACE_DIRECTORY_OFFSET, 4, get(SLOT)), get(CHAIN)), m.block(null, [
           set(VALUE, load32(m, TRACE_DIRECTORY_OFFSET + 4 * TRACE_DIRECTORY_ENTRIES, 4, get(SLOT))),
           ...bump('chained'),
+          // The pc, for a CPU whose table does not hold that trace (yet, or
+          // any more): its slot there resumes in the dispatcher at this pc.
+          storePc(get(CHAIN)),
           m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32),
         ])),
       ])),
@@ -449,7 +460,7 @@ export function lowerRegion(
       const index = exitIndex(e);
       let rb = exitBlocks.get(index);
       if (rb === undefined) {
-        const chainTo = e.kind === 'direct' ? c(e.target) : e.kind === 'indirect' ? load32(m, STATE_PC, 4, c(0)) : c(0);
+        const chainTo = e.kind === 'direct' ? c(e.target) : e.kind === 'indirect' ? load32(m, STATE_PC, 4, stateBlock()) : c(0);
         rb = relooper.addBlock(m.block(null, [set(EXIT, c(index)), set(CHAIN, chainTo), ...exitBump(e)]));
         relooper.addBranch(rb, epilogue, 0, 0);
         exitBlocks.set(index, rb);
@@ -469,7 +480,7 @@ export function lowerRegion(
       if (!headers.has(i)) return bodies[i]!;
       const check = relooper.addBlock(m.nop());
       const outOfBudget = m.i32.ge_s(get(ICOUNT), get(FUEL));
-      const stop = setsStop ? m.i32.or(outOfBudget, load32(m, STATE.STOP * 4, 4, c(0))) : outOfBudget;
+      const stop = setsStop ? m.i32.or(outOfBudget, load32(m, STATE.STOP * 4, 4, stateBlock())) : outOfBudget;
       relooper.addBranch(check, resume(), stop, m.block(null, [storePc(c(ir.pc)), ...bump('budget')]));
       relooper.addBranch(check, bodies[i]!, 0, 0);
       return check;
@@ -539,7 +550,8 @@ export function lowerRegion(
     const body = relooper.renderAndDispose(start, LABEL);
     const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
     const prologue = [
-      ...used.map((r) => set(REG0 + r, load32(m, r * 4, 4, c(0)))),
+      set(STATE_BASE, m.global.get(IMPORTS.stateBase, i32)),
+      ...used.map((r) => set(REG0 + r, load32(m, r * 4, 4, get(STATE_BASE)))),
       ...(profiling ? [set(ENTRY_ICOUNT, get(ICOUNT)), ...bump('prologues')] : []),
     ];
     // Every path ends in a return; the trailing unreachable types the body.
@@ -548,16 +560,16 @@ export function lowerRegion(
 
   // The helpers' parameters are locals 0.. as well.
   m.addFunction(EXIT_HELPERS.fault, binaryen.createType([i32, i32, i32, i32, ...written.map(() => i32)]), i32, [], m.block(null, [
-    ...written.map((r, k) => m.i32.store(r * 4, 4, c(0), get(4 + k))),
-    ...reportExit(get(3)),
+    ...written.map((r, k) => m.i32.store(r * 4, 4, helperState(), get(4 + k))),
+    ...reportExit(get(3), helperState),
     m.call(IMPORTS.fault, [get(0), get(1), get(2)], none), m.unreachable(),
   ], i32));
   // A store the runtime turns into a fault counts as a fault does.
   m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
-    ...reportExit(get(6)),
+    ...reportExit(get(6), helperState),
     m.call(IMPORTS.storeSlow, [get(0), get(1), get(2), get(3)], none),
-    storePc(get(4)),
-    ...reportExit(get(5)),
+    storePc(get(4), helperState),
+    ...reportExit(get(5), helperState),
     c(RESUME_EXIT),
   ], i32));
 
@@ -567,7 +579,7 @@ export function lowerRegion(
       m.addGlobalExport(profileGlobal(counter), profileGlobal(counter));
     }
   }
-  const vars = new Array<number>(TEMP0 - PARAMS + maxTemps + (profiling ? 1 : 0)).fill(i32);
+  const vars = new Array<number>(TEMP0 - PARAMS + maxTemps + 2).fill(i32);
   m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody(false));
   m.addFunctionExport(RUN, RUN);
   if (irs.length > 1) {
@@ -595,4 +607,7 @@ export function declareImports(m: Binaryen.Module): void {
   // The trace's id is given at instantiation, so that one module serves
   // under any id (a module from the trace cache gets this run's id).
   m.addGlobalImport(IMPORTS.traceId, 'env', IMPORTS.traceId, i32, false);
+  // The CPU state block of the thread that instantiated the module: each
+  // guest thread has its own, and every thread runs the same modules.
+  m.addGlobalImport(IMPORTS.stateBase, 'env', IMPORTS.stateBase, i32, false);
 }

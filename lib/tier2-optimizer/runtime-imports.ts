@@ -1,7 +1,9 @@
 import type { GuestAccess } from '../runtime/guest-access.js';
 import { STATE } from '../runtime/layout.js';
 import { GuestFault, signalName, type SignalName } from '../runtime/signals.js';
-import { IMPORTS } from './trace-abi.js';
+import { ENTER, IMPORTS, RUN } from './trace-abi.js';
+import type { TraceRun } from './installed-trace.js';
+import { counterReader, type TraceCounters } from '../profile/trace-profile.js';
 
 /**
  * The JavaScript functions trace modules import. Faults are thrown as
@@ -11,6 +13,7 @@ import { IMPORTS } from './trace-abi.js';
  */
 export function traceImports(
   memory: WebAssembly.Memory,
+  /** The running thread's CPU state block (a view into `memory`). */
   state: Int32Array,
   traces: WebAssembly.Table,
   access: GuestAccess,
@@ -22,6 +25,7 @@ export function traceImports(
     env: {
       memory,
       [IMPORTS.table]: traces,
+      [IMPORTS.stateBase]: state.byteOffset,
       [IMPORTS.readCounter]: readCounter,
       /** A store the fast path declined: not writable (throws SIGSEGV) or
        *  onto translated code (discards it, and tells the trace to stop). */
@@ -46,4 +50,20 @@ export function traceImports(
 /** The imports of one trace: the shared ones and its id. */
 export function importsForTrace(shared: WebAssembly.Imports, id: number): WebAssembly.Imports {
   return { env: { ...shared['env'], [IMPORTS.traceId]: id } };
+}
+
+export interface TraceInstance {
+  readonly run: TraceRun;
+  readonly enter: TraceRun;
+  /** With tier2.profile: the instance's counters; null without. */
+  readonly counters: (() => TraceCounters) | null;
+}
+
+/** Instantiates a trace module as trace `id`; throws if it does not fit. */
+export function instantiateTrace(module: WebAssembly.Module, shared: WebAssembly.Imports, id: number): TraceInstance {
+  const instance = new WebAssembly.Instance(module, importsForTrace(shared, id));
+  const run = instance.exports[RUN] as TraceRun;
+  const enter = instance.exports[ENTER] as TraceRun;
+  if (typeof run !== 'function' || typeof enter !== 'function') throw new Error('the module lacks its run/enter exports');
+  return { run, enter, counters: counterReader(instance.exports) };
 }

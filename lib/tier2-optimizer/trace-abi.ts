@@ -18,12 +18,21 @@ export const IMPORTS = {
   table: 'traces',
   /** An immutable i32 global: the trace's id (its slot pair in the table). */
   traceId: 'trace_id',
+  /** An immutable i32 global: the memory offset of the running thread's
+   *  CPU state block (registers, pc, exit info), which the module reads
+   *  and writes; 0 on the main thread (layout.ts, cpuStateOffset). */
+  stateBase: 'state_base',
 } as const;
 
 /** A trace module exports `run` (entered at the head) and `enter` (at any
  *  region block, `entry` naming it). Both: (fuel, retired, entry) -> exit index. */
 export const RUN = 'run';
 export const ENTER = 'enter';
+
+/** The trace id a table slot's stand-in reports in STATE.EXIT_TRACE: the
+ *  chain went to a trace this CPU has not instantiated (or has dropped),
+ *  and the dispatcher continues at the pc in the state block. */
+export const NO_TRACE = -1;
 
 /** Exit 0: continue at the pc in the state block (indirect jumps leaving
  *  the region, a loop header out of budget or told to stop). */
