@@ -42,6 +42,7 @@ export function formatStats(s: RunStats): string {
       ['tier 2: instructions', fmt(t.instructions)],
       ['tier 2: share of instructions', `${fmt(t.share * 100, 1)} %`],
     );
+    if (s.threads.created > 0) rows.push(['tier 2: instructions in other threads', fmt(t.threadInstructions)]);
     if (t.cache) {
       rows.push(
         ['tier 2: regions from the cache', fmt(t.cache.fromCache)],

@@ -241,7 +241,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
    *  code changes at fence.i and between slices. */
   private threadCpus(tier1: { maxBlockInsns: number; verifyIR: boolean }): CpuHost {
     if (this.cpus === null) {
-      this.cpus = new CpuHost(this.kernel, this.space.memory, { memoryModel: this.memoryModel, ...tier1 });
+      this.cpus = new CpuHost(this.kernel, this.space.memory, {
+        memoryModel: this.memoryModel, ...tier1, tier2: this.tier2?.threads() ?? null,
+      });
       this.cpus.onFailure = (e) => {
         this.cpuFailure ??= e;
         this.kernel.kill('SIGABRT', 0, 0, `internal error in a guest thread's worker: ${e.message}`);
@@ -435,7 +437,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         dispatches: d.dispatches,
         blocksInvalidated: d.invalidatedBlocks,
       },
-      tier2: this.tier2 ? this.tier2.stats() : null,
+      tier2: this.tier2 ? this.tier2Stats(instructions) : null,
       mappedBytes: this.space.mapped,
       threads: { created: this.kernel.threads.created, peakLive: this.kernel.threads.peakLive },
     };
@@ -452,6 +454,15 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     return {
       exitCode: 128 + info.signo, status: 'signaled', fault: info, message: describeFault(info, t.reason), stats, ...output,
     };
+  }
+
+  /** Tier 2's figures with the other guest threads' instructions in it. */
+  private tier2Stats(instructions: number): Tier2Stats {
+    const stats = this.tier2!.stats();
+    const threads = this.cpus?.retiredInTraces ?? 0;
+    if (threads === 0) return stats;
+    const all = stats.instructions + threads;
+    return { ...stats, instructions: all, threadInstructions: threads, share: instructions > 0 ? all / instructions : 0 };
   }
 
   private faultInfo(t: Extract<Termination, { kind: 'signal' }>): FaultInfo {

@@ -1,5 +1,6 @@
 import type { DispatchObserver } from './dispatcher.js';
 import type { ProfileTotals, TraceProfile } from '../profile/trace-profile.js';
+import type { ThreadTier2 } from '../tier2-optimizer/thread-protocol.js';
 
 /** Tier-2 statistics, as `--stats` prints and the API returns them. */
 export interface Tier2Stats {
@@ -18,7 +19,10 @@ export interface Tier2Stats {
   readonly firstInstallMs: number | null;
   /** The persistent trace cache, when the run has one (RunOptions.cache). */
   readonly cache: TraceCacheStats | null;
+  /** Guest instructions executed in tier 2, by every thread. */
   readonly instructions: number;
+  /** Of those, by guest threads other than the main one. */
+  readonly threadInstructions: number;
   /** Share of guest instructions executed in tier 2 (0..1). */
   readonly share: number;
   /** With tier2.profile: totals over every trace's counters. */
@@ -55,6 +59,9 @@ export interface Tier2Engine extends DispatchObserver {
   /** Settles when the regions from the trace cache are compiled and
    *  installed (the run awaits it before the first instruction). */
   warmStart(): Promise<void>;
+  /** How the CPU workers of other guest threads share the traces; null
+   *  when they run tier 1 only (audit mode). */
+  threads(): ThreadTier2 | null;
   /** The run starts now (times such as the first install count from here). */
   markStart(time: number): void;
   /** Stops this emulator's compile work; in-flight tasks are abandoned. */

@@ -28,9 +28,10 @@ export const CTL = {
   STOP: 13,
 } as const;
 export const CTL_SLOTS = 16;
-/** After the Int32 slots: the instructions the thread retired (BigInt64). */
+/** After the Int32 slots (BigInt64): the instructions the thread retired,
+ *  and of those, in tier-2 traces. */
 const RETIRED_BYTE = CTL_SLOTS * 4;
-export const CTL_BYTES = RETIRED_BYTE + 8;
+export const CTL_BYTES = RETIRED_BYTE + 16;
 
 export const STATUS = { IDLE: 0, REQUEST: 1, SERVING: 2, REPLIED: 3 } as const;
 export const REQUEST = { SYSCALL: 0, FAULT: 1, DELIVER: 2 } as const;
@@ -67,7 +68,7 @@ export class CpuChannel {
 
   constructor(buffers: CpuChannelBuffers) {
     this.ctl = new Int32Array(buffers.control, 0, CTL_SLOTS);
-    this.retired = new BigInt64Array(buffers.control, RETIRED_BYTE, 1);
+    this.retired = new BigInt64Array(buffers.control, RETIRED_BYTE, 2);
     this.bell = new Int32Array(buffers.doorbell);
   }
 
@@ -98,8 +99,9 @@ export class CpuChannel {
     return Atomics.load(this.ctl, CTL.STOP) !== 0;
   }
 
-  publishRetired(n: number): void {
+  publishRetired(n: number, inTraces: number): void {
     Atomics.store(this.retired, 0, BigInt(n));
+    Atomics.store(this.retired, 1, BigInt(inTraces));
   }
 }
 
@@ -110,7 +112,7 @@ export class CpuChannelHost {
 
   constructor(readonly buffers: CpuChannelBuffers) {
     this.ctl = new Int32Array(buffers.control, 0, CTL_SLOTS);
-    this.retiredView = new BigInt64Array(buffers.control, RETIRED_BYTE, 1);
+    this.retiredView = new BigInt64Array(buffers.control, RETIRED_BYTE, 2);
   }
 
   /** A new request, now marked as being served; null if none. */
@@ -142,5 +144,9 @@ export class CpuChannelHost {
 
   get retired(): number {
     return Number(Atomics.load(this.retiredView, 0));
+  }
+
+  get retiredInTraces(): number {
+    return Number(Atomics.load(this.retiredView, 1));
   }
 }

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { ThreadTier2 } from '../tier2-optimizer/thread-protocol.js';
 import type { Kernel } from '../runtime/kernel.js';
 import type { MemoryModel } from '../runtime/options.js';
 import { GuestFault, signalName, type SignalName } from '../runtime/signals.js';
@@ -17,6 +18,9 @@ export interface CpuSettings {
   readonly memoryModel: MemoryModel;
   readonly maxBlockInsns: number;
   readonly verifyIR: boolean;
+  /** The main thread's tier 2, whose traces every CPU runs; null: the
+   *  CPUs run tier 1 only. */
+  readonly tier2: ThreadTier2 | null;
 }
 
 interface Cpu {
@@ -39,8 +43,9 @@ export class CpuHost {
   private readonly doorbell = new SharedArrayBuffer(4);
   private readonly bell = new Int32Array(this.doorbell);
   private readonly cpus = new Set<Cpu>();
-  /** Instructions of the CPUs that have ended. */
+  /** Instructions of the CPUs that have ended (and of those, in traces). */
   private retiredByEnded = 0;
+  private inTracesByEnded = 0;
   private closed = false;
   private watching = false;
   /** Called when a CPU worker fails (a bug, not a guest fault). */
@@ -60,23 +65,40 @@ export class CpuHost {
     return n;
   }
 
+  /** Of those, in tier-2 traces. */
+  get retiredInTraces(): number {
+    let n = this.inTracesByEnded;
+    for (const cpu of this.cpus) n += cpu.channel.retiredInTraces;
+    return n;
+  }
+
   /** Starts `thread` (its state block set up by clone) on a new worker. */
   start(thread: GuestThread): boolean {
     if (this.closed) return false;
     const channel = new CpuChannelHost(createChannelBuffers(this.doorbell));
+    const { tier2, ...settings } = this.settings;
+    const ports = tier2 ? new MessageChannel() : null;
     const start: CpuStart = {
       memory: this.memory, slot: thread.slot, tid: thread.tid, channel: channel.buffers, invalidationLog: this.logBuffer,
-      startNs: this.kernel.startNs, ...this.settings,
+      startNs: this.kernel.startNs, ...settings,
+      tier2: tier2 && ports ? { ...tier2.cpuSettings(), port: ports.port2 } : null,
     };
     // No inherited loader hooks or --import preloads (a test runner's, a
     // profiler's): a CPU needs none, and they would load into every thread.
-    const worker = new Worker(new URL('./cpu-worker.js', import.meta.url), { workerData: start, execArgv: [] });
+    const worker = new Worker(new URL('./cpu-worker.js', import.meta.url), {
+      workerData: start, execArgv: [], transferList: ports ? [ports.port2] : [],
+    });
+    // Connected after the worker exists: the traces installed so far are
+    // its first messages.
+    const disconnect = tier2 && ports ? tier2.connect(ports.port1) : () => {};
     const cpu: Cpu = { thread, worker, channel };
     this.cpus.add(cpu);
     worker.on('error', (e) => this.onFailure(e));
     worker.on('exit', () => {
       this.retiredByEnded += channel.retired;
+      this.inTracesByEnded += channel.retiredInTraces;
       this.cpus.delete(cpu);
+      disconnect();
     });
     if (!this.watching) void this.watch();
     return true;

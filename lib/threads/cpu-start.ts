@@ -1,5 +1,6 @@
 import type { MemoryModel } from '../runtime/options.js';
 import type { CpuChannelBuffers } from './cpu-channel.js';
+import type { CpuTier2Start } from '../tier2-optimizer/thread-protocol.js';
 
 /** What a CPU worker is started with (its workerData). */
 export interface CpuStart {
@@ -15,4 +16,6 @@ export interface CpuStart {
   readonly memoryModel: MemoryModel;
   readonly maxBlockInsns: number;
   readonly verifyIR: boolean;
+  /** Tier 2 (the traces the main thread installs), or null: tier 1 only. */
+  readonly tier2: CpuTier2Start | null;
 }

@@ -9,6 +9,7 @@ import { GuestFault, SIGNALS } from '../runtime/signals.js';
 import { CodeInvalidationLog } from './code-invalidation.js';
 import { CpuChannel, REPLY, REQUEST, type Reply } from './cpu-channel.js';
 import type { CpuStart } from './cpu-start.js';
+import { CpuTraces } from '../tier2-optimizer/cpu-traces.js';
 
 /**
  * A CPU: one guest thread other than the main one, on its own worker
@@ -31,6 +32,7 @@ const port: SyscallPort = {
   syscall(nr, args) {
     last = channel.request(REQUEST.SYSCALL, nr, args);
     log.take(discard);
+    traces?.takeInstalls();
     return last.result;
   },
   takeResumeAt() {
@@ -43,19 +45,26 @@ const port: SyscallPort = {
   },
 };
 
+const access = createGuestAccess(memory, start.memoryModel);
+const counter = (csr: number, k: number): number => readCounter(csr, dispatcher.retired + k, start.startNs);
 const translator: Tier1Translator = new Tier1Translator(
-  memory, state, createGuestAccess(memory, start.memoryModel),
-  (csr: number, k: number): number => readCounter(csr, dispatcher.retired + k, start.startNs),
-  { maxBlockInsns: start.maxBlockInsns, verifyIR: start.verifyIR },
+  memory, state, access, counter, { maxBlockInsns: start.maxBlockInsns, verifyIR: start.verifyIR },
 );
 const dispatcher: Dispatcher = new Dispatcher(translator, port, state[STATE.PC]! >>> 0);
+const traces = start.tier2
+  ? new CpuTraces(dispatcher, start.memory, state, access, counter, start.tier2, () => channel.stopping)
+  : null;
 // Other CPUs may hold code on any page: marks stay.
 dispatcher.keepsCodeMarks = true;
 dispatcher.onFenceI = () => log.take(discard);
 memory.onCodeWrite = (addr, len) => {
-  log.append(...dispatcher.codeWritten(addr, len));
-  // Tier-2 traces run on the main thread only: it leaves its trace at the
-  // next loop header and takes the change in.
+  const [first, end] = dispatcher.codeWritten(addr, len);
+  // Before the log: a compile of those pages, or a trace on its way to
+  // another CPU, is then seen to be stale.
+  traces?.generations.bump(first, end);
+  log.append(first, end);
+  // The main thread leaves its trace at the next loop header and takes the
+  // change in.
   Atomics.store(mainState, STATE.STOP, 1);
 };
 
@@ -79,8 +88,10 @@ function run(): void {
     if ((last.flags & REPLY.ATTENTION) || channel.attention) {
       if (!deliver()) return;
     }
+    traces?.takeInstalls();
     try {
       dispatcher.runSlice(SLICE_INSNS);
+      dispatcher.takeHot();
     } catch (e) {
       if (!(e instanceof GuestFault)) throw e;
       last = channel.request(REQUEST.FAULT, SIGNALS[e.signal], [e.pc, e.addr]);
@@ -88,12 +99,12 @@ function run(): void {
       dispatcher.redirect(last.resumePc);
       last = { result: 0, flags: last.flags & REPLY.ATTENTION, resumePc: 0 };
     }
-    channel.publishRetired(dispatcher.retired);
+    channel.publishRetired(dispatcher.retired, dispatcher.retiredInTraces);
   }
 }
 
 try {
   run();
 } finally {
-  channel.publishRetired(dispatcher.retired);
+  channel.publishRetired(dispatcher.retired, dispatcher.retiredInTraces);
 }

@@ -10,18 +10,22 @@ import { formRegion } from '../traces/region-former.js';
 import { regionPages, type Region } from '../traces/region.js';
 import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
-import { ENTER, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
-import { InstalledTrace, type TraceRun } from './installed-trace.js';
+import type { MessagePort } from 'node:worker_threads';
+import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
+import { InstalledTrace } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
 import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
-import { importsForTrace, traceImports } from './runtime-imports.js';
+import { instantiateTrace, traceImports, type TraceInstance } from './runtime-imports.js';
+import { TraceSet } from './trace-set.js';
+import { TraceBroadcast } from './trace-broadcast.js';
+import type { CpuTier2Start, ThreadTier2 } from './thread-protocol.js';
 import type { CompileResult, CompileTask } from './task.js';
 import { TaskDeadline } from './task-deadline.js';
 import { TraceAuditor } from './audit.js';
 import { traceTrampoline } from './trace-trampoline.js';
 import type { TraceCacheOptions } from '../runtime/options.js';
 import { RegionCache } from './region-cache.js';
-import { counterReader, profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
+import { profileTotals, traceProfile, type TraceCounters, type TraceProfile } from '../profile/trace-profile.js';
 
 /** Times a head's code may change under its trace or compile before tier 2
  *  leaves it in tier 1. */
@@ -38,11 +42,17 @@ interface Pending {
   readonly region: Region;
   readonly snapshot: GenerationSnapshot;
   readonly fromCache: boolean;
+  /** Asked for by another guest thread's CPU: the main thread's tier 1
+   *  need not have run its blocks. */
+  readonly forThread: boolean;
+  /** Called once the request is settled (a CPU waiting for it). */
+  readonly onSettled?: () => void;
   submittedAt: number;
 }
 
 interface Request extends Pending {
-  readonly headBlock: TranslatedBlock;
+  /** How hot its head is now (the queue takes the hottest first). */
+  readonly hotness: () => number;
   readonly task: CompileTask;
   readonly deadline: TaskDeadline;
   /** Aborted when the emulator closes while the task still waits in the
@@ -56,16 +66,16 @@ interface Request extends Pending {
  * dispatches, and discards traces whose code changes. It never waits for a
  * compile, except in the waitForInstall test mode.
  */
-export class Tier2Manager implements Tier2Engine {
+export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   recording = false;
   private recorder: NetRecorder | null = null;
   readonly generations = new CodeGenerations();
   readonly directory: TraceDirectory;
-  /** Trace id -> its run function, for traces that chain into each other. */
-  private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
-  /** Trace id -> trace; shared with the dispatcher. */
-  private readonly traces: (InstalledTrace | undefined)[] = [];
-  private readonly tracesByPage = new Map<number, Set<InstalledTrace>>();
+  /** The main thread's traces, table and block links. */
+  private readonly installed: TraceSet;
+  /** The CPU workers of the other guest threads, which run the same
+   *  modules (from the first clone on). */
+  private readonly cpus = new TraceBroadcast();
   /** Heads with a trace requested, in flight, or installed. */
   private readonly claimed = new Set<number>();
   /** Blocks inside a region that is waiting or compiling: they do not start
@@ -76,9 +86,6 @@ export class Tier2Manager implements Tier2Engine {
   private readonly inFlight = new Set<Request>();
   private readonly arrived: Array<{ request: Pending; result: CompileResult }> = [];
   private readonly failures: Array<{ request: Pending; error: unknown }> = [];
-  /** Entries of installed traces at pcs tier 1 had not translated yet (a
-   *  trace from the cache): attached when tier 1 gets there. */
-  private readonly unattached = new Map<number, { trace: InstalledTrace; entry: number }>();
   /** The persistent trace cache, when the run has one. */
   private readonly regionCache: RegionCache | null;
   /** Cached modules still compiling (see warmStart()). */
@@ -121,14 +128,16 @@ export class Tier2Manager implements Tier2Engine {
     d.observer = this;
     d.onInvalidate = (first, end) => this.invalidate(first, end);
     this.directory = new TraceDirectory(emu.space.memory.buffer);
-    d.traces = this.traces;
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
+    this.installed = new TraceSet(table, (pc) => this.dispatcher.cache.get(pc));
+    d.traces = this.installed.traces;
     this.imports = traceImports(
-      emu.space.memory, emu.space.state, this.table, createGuestAccess(emu.space),
+      emu.space.memory, emu.space.state, table, createGuestAccess(emu.space),
       (csr, k) => readCounter(csr, d.retired + k, emu.kernel.startNs),
       () => d.codeEpoch,
     );
     this.auditor = options.audit ? new TraceAuditor(emu.space, d) : null;
-    d.onTranslated = (block) => this.attach(block);
+    d.onTranslated = (block) => this.installed.attach(block);
     this.warn = cache?.onWarning ?? ((message) => process.emitWarning(message, 'HyemuTraceCacheWarning'));
     this.regionCache = cache
       ? RegionCache.open(cache, { tier2: options, memoryModel: emu.memoryModel, maxBlockInsns: d.translator.maxBlockInsns }, this.warn)
@@ -137,10 +146,10 @@ export class Tier2Manager implements Tier2Engine {
     // Audited traces run through the auditor's wrappers of run and enter.
     d.enterTrace = this.auditor
       ? (slot, fuel, retired, entry) => {
-          const trace = this.traces[slot >> 1]!;
+          const trace = this.installed.traces[slot >> 1]!;
           return ((slot & 1) === 0 ? trace.run : trace.enter)(fuel, retired, entry);
         }
-      : traceTrampoline(this.table);
+      : traceTrampoline(table);
   }
 
   private get dispatcher(): Dispatcher {
@@ -165,7 +174,7 @@ export class Tier2Manager implements Tier2Engine {
       maxBlocks: this.options.maxBlocks,
       minCount: Math.max(1, Math.floor(this.options.hotThreshold / 10)),
     });
-    this.request(block, region);
+    this.request(region, () => block.profile.count);
     return this.options.waitForInstall;
   }
 
@@ -175,7 +184,8 @@ export class Tier2Manager implements Tier2Engine {
     this.recording = false;
     this.recorder = null;
     if (!rec.head.valid) return false;
-    this.request(rec.head, rec.region());
+    const head = rec.head;
+    this.request(rec.region(), () => head.profile.count);
     return this.options.waitForInstall;
   }
 
@@ -187,11 +197,20 @@ export class Tier2Manager implements Tier2Engine {
 
   // --- requests and the pool ---
 
-  private request(headBlock: TranslatedBlock, region: Region): void {
-    const head = headBlock.pc;
-    // The trace is entered at its head as entry 0: a region that starts
-    // elsewhere would run the wrong code there.
-    if (region.blocks[0]?.pc !== head) throw new Error(`region for 0x${head.toString(16)} starts elsewhere`);
+  /** A region formed on another guest thread's CPU (see connect()). */
+  private requestForThread(region: Region, count: number, answer: () => void): void {
+    const head = region.blocks[0]?.pc;
+    if (head === undefined || this.closed || this.claimed.has(head) || this.failedHeads.has(head) ||
+      (this.rewrites.get(head) ?? 0) >= BACKOFF_AFTER) {
+      answer();
+      return;
+    }
+    this.request(region, () => count, answer);
+  }
+
+  /** Queues `region`; it is entered at its head (blocks[0]) as entry 0. */
+  private request(region: Region, hotness: () => number, forThread?: () => void): void {
+    const head = region.blocks[0]!.pc;
     const cache = this.dispatcher.cache;
     const members = region.blocks.map((b) => cache.get(b.pc)).filter((b): b is TranslatedBlock => b !== undefined);
     for (const b of members) this.pendingMembers.add(b);
@@ -212,7 +231,10 @@ export class Tier2Manager implements Tier2Engine {
       startedAt: deadline.startedAt,
       ...(inject ? { inject } : {}),
     };
-    this.waiting.push({ id, name, head, headBlock, members, region, task, snapshot, deadline, cancel: new AbortController(), submittedAt: 0, fromCache: false });
+    this.waiting.push({
+      id, name, head, hotness, members, region, task, snapshot, deadline, cancel: new AbortController(), submittedAt: 0,
+      fromCache: false, forThread: forThread !== undefined, ...(forThread ? { onSettled: forThread } : {}),
+    });
     this.submitWaiting();
   }
 
@@ -221,7 +243,7 @@ export class Tier2Manager implements Tier2Engine {
     while (!this.closed && this.waiting.length > 0 && this.inFlight.size < this.options.maxInFlight) {
       let best = 0;
       for (let i = 1; i < this.waiting.length; i++) {
-        if (this.waiting[i]!.headBlock.profile.count > this.waiting[best]!.headBlock.profile.count) best = i;
+        if (this.waiting[i]!.hotness() > this.waiting[best]!.hotness()) best = i;
       }
       const request = this.waiting.splice(best, 1)[0]!;
       request.submittedAt = performance.now();
@@ -282,6 +304,7 @@ export class Tier2Manager implements Tier2Engine {
       this.pendingMembers.delete(b);
       if (b.trace === null && b.profile.count >= this.options.hotThreshold) b.profile.count = 0;
     }
+    request.onSettled?.();
   }
 
   private fail(request: Pending, why: string): void {
@@ -319,22 +342,18 @@ export class Tier2Manager implements Tier2Engine {
       this.counts.compiled++;
       this.latencies.push(performance.now() - request.submittedAt);
     }
-    let run: TraceRun;
-    let enter: TraceRun;
-    let counters: (() => TraceCounters) | null;
+    let instance: TraceInstance;
     try {
-      const instance = new WebAssembly.Instance(result.module, importsForTrace(this.imports, request.id));
-      run = instance.exports[RUN] as TraceRun;
-      enter = instance.exports[ENTER] as TraceRun;
-      counters = counterReader(instance.exports);
-      if (typeof run !== 'function' || typeof enter !== 'function') throw new Error('the module lacks its run/enter exports');
+      instance = instantiateTrace(result.module, this.imports, request.id);
     } catch (e) {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
       return;
     }
-    // A cached region's blocks need not have run in tier 1 yet.
+    const { run, enter, counters } = instance;
+    // A cached region's blocks, or another thread's, need not have run in
+    // this thread's tier 1 yet.
     const head = this.dispatcher.cache.get(request.head);
-    if (!request.fromCache && (!head || !head.valid)) {
+    if (!request.fromCache && !request.forThread && (!head || !head.valid)) {
       this.counts.staleDropped++;
       this.claimed.delete(request.head);
       return;
@@ -342,42 +361,16 @@ export class Tier2Manager implements Tier2Engine {
     const pages = request.snapshot.pages;
     const entryPcs = request.region.blocks.map((b) => b.pc);
     const trace = new InstalledTrace(request.id, request.name, entryPcs, result.exits, run, enter, pages);
-    const slots = 2 * trace.id + 2;
-    if (slots > this.table.length) {
-      if (slots > TRACE_TABLE_MAXIMUM) {
-        this.fail(request, 'the trace table is full');
-        return;
-      }
-      this.table.grow(Math.min(TRACE_TABLE_MAXIMUM, Math.max(slots, this.table.length * 2)) - this.table.length);
+    // Audited traces are not listed, so that each one is entered (and
+    // checked) from the dispatcher.
+    const listed = this.auditor ? () => {} : (pc: number, entry: number) => this.directory.install(pc, trace.id, entry);
+    if (!this.installed.add(trace, listed)) {
+      this.fail(request, 'the trace table is full');
+      return;
     }
-    // Into the table first, then the directory: once listed, other traces
-    // may tail-call it. Audited traces are not listed, so that each one is
-    // entered (and checked) from the dispatcher.
-    this.table.set(2 * trace.id, run);
-    this.table.set(2 * trace.id + 1, enter);
     if (this.auditor) this.auditor.wrap(trace);
-    this.traces[trace.id] = trace;
+    else this.cpus.install({ id: trace.id, name: trace.name, module: result.module, entryPcs, exits: result.exits, pages, snapshot: request.snapshot });
     if (counters) this.profiled.push({ trace, counters });
-    for (const p of pages) {
-      let set = this.tracesByPage.get(p);
-      if (!set) this.tracesByPage.set(p, (set = new Set()));
-      set.add(trace);
-    }
-    // Every block of the region becomes an entry: the head always, the
-    // others where no other trace covers them yet.
-    entryPcs.forEach((pc, entry) => {
-      const block = this.dispatcher.cache.get(pc);
-      if (block === undefined) {
-        const other = this.unattached.get(pc);
-        if (entry !== 0 && other !== undefined && other.trace.valid) return;
-        this.unattached.set(pc, { trace, entry });
-      } else {
-        if (!block.valid || (entry !== 0 && block.trace !== null)) return;
-        block.trace = trace;
-        block.traceEntry = entry;
-      }
-      if (!this.auditor) this.directory.install(pc, trace.id, entry);
-    });
     this.counts.installed++;
     if (request.fromCache) this.counts.fromCache++;
     else if (result.binary && this.regionCache && isPoolRequest(request)) this.regionCache.save(request.name, request.region, result.exits, request.task.code, result.binary);
@@ -393,28 +386,14 @@ export class Tier2Manager implements Tier2Engine {
    *  compiles in flight from those pages will be found stale. */
   private invalidate(first: number, end: number): void {
     this.generations.bump(first, end);
-    const victims = new Set<InstalledTrace>();
-    if (end === Infinity) for (const t of this.traces) if (t?.valid) victims.add(t);
-    for (let p = first; p < end && p < first + (1 << 20); p++) {
-      const set = this.tracesByPage.get(p);
-      if (set) for (const t of set) victims.add(t);
-      if (end === Infinity) break;
-    }
-    for (const t of victims) {
-      if (!t.valid) continue;
-      t.valid = false;
+    for (const t of this.installed.on(first, end)) {
       this.counts.invalidated++;
       this.claimed.delete(t.headPc);
       // A flush of everything (riscv_flush_icache) says nothing of this
       // trace's own code.
       if (end !== Infinity) this.codeChanged(t.headPc);
-      for (const p of t.pages) this.tracesByPage.get(p)?.delete(t);
-      for (const pc of t.entryPcs) {
-        this.directory.remove(pc, t.id);
-        if (this.unattached.get(pc)?.trace === t) this.unattached.delete(pc);
-        const block = this.dispatcher.cache.get(pc);
-        if (block && block.trace === t) block.trace = null;
-      }
+      this.installed.drop(t, (pc) => this.directory.remove(pc, t.id));
+      this.cpus.drop(t.id);
     }
   }
 
@@ -424,6 +403,25 @@ export class Tier2Manager implements Tier2Engine {
     const n = (this.rewrites.get(head) ?? 0) + 1;
     this.rewrites.set(head, n);
     if (n === BACKOFF_AFTER) this.counts.backedOff++;
+  }
+
+  // --- other guest threads ---
+
+  cpuSettings(): Omit<CpuTier2Start, 'port'> {
+    const o = this.options;
+    return { hotThreshold: o.hotThreshold, maxBlocks: o.maxBlocks, waitForInstall: o.waitForInstall, generations: this.generations.buffer };
+  }
+
+  connect(port: MessagePort): () => void {
+    return this.cpus.connect(port, (region, count, answer) => {
+      // On the event loop: a bug here must not take the process down.
+      try {
+        this.requestForThread(region, count, answer);
+      } catch (e) {
+        if (this.errors.length < 100) this.errors.push(`a guest thread's region request: ${describeError(e)}`);
+        answer();
+      }
+    });
   }
 
   // --- the persistent trace cache ---
@@ -446,24 +444,13 @@ export class Tier2Manager implements Tier2Engine {
       const id = this.nextId++;
       const request: Pending = {
         id, name: `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`, head, members: [], region,
-        snapshot: this.generations.snapshot(pages), fromCache: true, submittedAt: performance.now(),
+        snapshot: this.generations.snapshot(pages), fromCache: true, forThread: false, submittedAt: performance.now(),
       };
       this.cacheCompiles.push(module.then(
         (compiled) => { this.arrived.push({ request, result: { status: 'compiled', module: compiled, exits, wasmBytes, workerMs: 0 } }); },
         (error: unknown) => { this.failures.push({ request, error }); },
       ));
     }
-  }
-
-  /** Attaches a trace entry waiting for tier 1 to reach its pc. */
-  private attach(block: TranslatedBlock): void {
-    if (this.unattached.size === 0) return;
-    const e = this.unattached.get(block.pc);
-    if (e === undefined) return;
-    this.unattached.delete(block.pc);
-    if (!e.trace.valid || block.trace !== null) return;
-    block.trace = e.trace;
-    block.traceEntry = e.entry;
   }
 
   async warmStart(): Promise<void> {
@@ -508,6 +495,7 @@ export class Tier2Manager implements Tier2Engine {
         differing: this.counts.cacheDiffering, unusable: this.counts.cacheUnusable,
       } : null,
       instructions: d.retiredInTraces,
+      threadInstructions: 0,
       share: d.retired > 0 ? d.retiredInTraces / d.retired : 0,
       ...(this.options.profile ? { profile: profileTotals(this.traceProfiles()) } : {}),
       ...(this.auditor ? { auditedEntries: this.auditor.audited, auditMismatches: this.auditor.mismatches } : {}),
@@ -516,6 +504,11 @@ export class Tier2Manager implements Tier2Engine {
 
   markStart(time: number): void {
     this.startedAt = time;
+  }
+
+  threads(): ThreadTier2 | null {
+    // Audited traces are entered from the dispatcher only, one thread's.
+    return this.auditor ? null : this;
   }
 
   async close(): Promise<void> {
