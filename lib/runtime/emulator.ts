@@ -374,6 +374,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       if (o.signal?.aborted) throw abortError(o.signal);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
+      // However the loop ended (a limit breaks out of it): every thread's
+      // blocking call ends, so that no wait's timer outlives the run (a
+      // thread's futex wait kept the process alive after an instruction
+      // limit).
+      stop.abort();
       await this.cpus?.shutdown();
       this.kernel.onTerminate = () => {};
       this.kernel.shutdown();
