@@ -8,9 +8,10 @@ import { noStack } from './cli.js';
 /**
  * The guest thread programs (test/guest/programs/thr_*.c) and their
  * expected outcomes under qemu-riscv32 (threads.json), and the repeated
- * runs the thread tests make of them. The tests are split by mode
- * (threads.test.ts: tier 1, threads-hybrid.test.ts: hybrid) so that each
- * file stays well within the runner's time limit.
+ * runs the thread tests make of them: 20 of each case (fewer of the
+ * heaviest), 12 in tier 1 (threads-tier1*.test.ts) and 8 hybrid
+ * (threads-hybrid*.test.ts), in files that each stay well within the
+ * runner's time limit.
  */
 export interface ThreadCase {
   readonly program: string;
@@ -21,7 +22,6 @@ export interface ThreadCase {
 export const THREAD_CASES = JSON.parse(fs.readFileSync(path.join(GUEST_DIR, 'programs/threads.json'), 'utf8')) as ThreadCase[];
 export const caseLabel = (c: ThreadCase): string => [c.program, ...c.args].join(' ');
 
-const REPEATS = Number(process.env['HYEMU_THREAD_REPEATS'] ?? 6);
 
 export type ThreadMode = 'tier 1' | 'hybrid';
 export const CLI_FLAGS: Readonly<Record<ThreadMode, readonly string[]>> = {
@@ -31,13 +31,21 @@ export const CLI_FLAGS: Readonly<Record<ThreadMode, readonly string[]>> = {
   hybrid: ['--hot-threshold', '2', '--wait-for-install', '--workers', '1'],
 };
 
-/** Runs of each mode: hybrid runs load the compiler and wait for each
- *  install (about a second more a run), and the cases with 32 or more
- *  threads start that many workers: fewer of those. */
+/** Runs of each mode (HYEMU_THREAD_REPEATS sets both): hybrid runs load
+ *  the compiler and wait for each install (about a second more a run), and
+ *  the cases with 32 or more threads start that many workers: a third as
+ *  many of those. */
+const REPEATS: Readonly<Record<ThreadMode, number>> = {
+  'tier 1': Number(process.env['HYEMU_THREAD_REPEATS'] ?? 12),
+  hybrid: Number(process.env['HYEMU_THREAD_REPEATS'] ?? 8),
+};
 function repeatsOf(c: ThreadCase, mode: ThreadMode): number {
   const heavy = c.program === 'thr_many' || Number(c.args[0] ?? 0) >= 32;
-  return Math.max(1, Math.ceil(REPEATS / ((mode === 'hybrid' ? 3 : 1) * (heavy ? 3 : 1))));
+  return Math.max(1, Math.ceil(REPEATS[mode] / (heavy ? 3 : 1)));
 }
+
+/** The cases in two halves of about equal time (a file each per mode). */
+export const FIRST_HALF = new Set(['thr_parsum', 'thr_mutex', 'thr_prodcons', 'thr_many']);
 
 // The repeated runs are `hyemu run` processes, as users run them, without
 // the test runner's NODE_OPTIONS (its loader hooks would load into every

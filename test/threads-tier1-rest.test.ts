@@ -1,0 +1,8 @@
+import t from 'tap';
+import { FIRST_HALF, THREAD_CASES, caseLabel, checkRepeated } from './helpers/threads.js';
+
+// The second half of the guest thread programs in tier 1 alone (see
+// threads-tier1.test.ts), repeated.
+for (const c of THREAD_CASES.filter((x) => !FIRST_HALF.has(x.program))) {
+  t.test(caseLabel(c), (t) => checkRepeated(t, c, 'tier 1'));
+}
