@@ -10,6 +10,7 @@ import { CodeInvalidationLog } from './code-invalidation.js';
 import { CpuChannel, REPLY, REQUEST, type Reply } from './cpu-channel.js';
 import type { CpuStart } from './cpu-start.js';
 import { CpuTraces } from '../tier2-optimizer/cpu-traces.js';
+import { lowerThreadPriority } from '../runtime/thread-priority.js';
 
 /**
  * A CPU: one guest thread other than the main one, on its own worker
@@ -19,6 +20,10 @@ import { CpuTraces } from '../tier2-optimizer/cpu-traces.js';
  * thread until answered.
  */
 const start = workerData as CpuStart;
+// With tier 2 on, a CPU runs at the compiler's priority: on few cores,
+// guest threads at the normal one starve the compiles that would speed
+// them up (2 threads on 2 cores: the first trace came after ~1.2 s).
+if (start.tier2) lowerThreadPriority();
 const SLICE_INSNS = 200_000;
 
 const memory = new GuestMemory(start.memory);

@@ -1,5 +1,4 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { lowerThreadPriority } from '../runtime/thread-priority.js';
 import { binaryenLoad } from './binaryen.js';
 import { compileTask } from './compile.js';
 import type { CompileResult, WarmupResult, WorkerTask } from './task.js';
@@ -15,19 +14,9 @@ import { warmupCompileTask } from './warmup.js';
  * The compiler runs at a low CPU priority (nice 10): on a machine with few cores
  * it would otherwise take CPU from the main thread and from V8's own
  * background compilers, which optimize the tier-1 code in the meantime (on
- * two cores, tier 1 ran several times slower while traces compiled). On
- * Linux a thread's nice value is set through its thread id.
+ * two cores, tier 1 ran several times slower while traces compiled).
  */
-const NICE = 10;
-function lowerPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, NICE);
-  } catch {
-    // Not Linux, or not allowed: run at the normal priority.
-  }
-}
-lowerPriority();
+lowerThreadPriority();
 
 export default function compileInWorker(task: WorkerTask): CompileResult | WarmupResult {
   if (task.kind === 'warmup') {
