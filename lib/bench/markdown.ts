@@ -160,9 +160,9 @@ export function renderMarkdown(r: BenchReport, charts: ChartFiles): string {
         + 'all of it in the threads it creates (the main thread only creates and joins them); each engine runs it with '
         + `${r.parallel.threads.join(' and ')} threads as a fresh process, and each time is the whole process's wall time from spawn to exit `
         + `(the median of ${r.method.repeat} run(s) in ms, min–max in brackets). The speedup is the 1-thread time ÷ the 2-thread time: 2× at best, `
-        + `and only with two idle hardware threads (this machine has ${r.host.cpus}). Guest threads other than the main one run tier 1 on their own `
-        + "Node worker threads, so hybrid's secondary threads are not compiled by tier 2 yet: here all of hybrid's guest work runs in tier 1, "
-        + 'and hybrid differs from tier 1 only by its compiler pool and the main thread.', '',
+        + `and only with two idle hardware threads (this machine has ${r.host.cpus}). Each guest thread other than the main one runs on its own `
+        + "Node worker thread; in hybrid, the threads run the traces the one compiler pool compiles for all of them, so hybrid's times include "
+        + "the wait for the first trace (the pool's start and its first compile, on the same cores), which does not shrink with more threads.", '',
       parallel, '',
     );
   }
