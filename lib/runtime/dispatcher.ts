@@ -144,6 +144,16 @@ export class Dispatcher {
     this.current = null;
   }
 
+  /** Tier 2 (the main thread's, or a CPU's) profiles through `observer`:
+   *  blocks are hot after `hotThreshold` executions, and their indirect
+   *  targets are recorded while a region may still be formed with them. */
+  profileFor(observer: DispatchObserver, hotThreshold: number, waitsForTier2: boolean): void {
+    this.observer = observer;
+    this.hotThreshold = hotThreshold;
+    this.waitsForTier2 = waitsForTier2;
+    this.indirectProfileLimit = hotThreshold * 2;
+  }
+
   lookup(pc: number): TranslatedBlock {
     let block = this.cache.get(pc);
     if (block === undefined) {

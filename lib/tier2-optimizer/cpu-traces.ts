@@ -4,7 +4,7 @@ import type { GuestAccess } from '../runtime/guest-access.js';
 import { PAGE_SHIFT } from '../runtime/layout.js';
 import type { TranslatedBlock } from '../tier1-tcg/block.js';
 import { CodeGenerations } from '../traces/code-generations.js';
-import { formRegion } from '../traces/region-former.js';
+import { formRegion, hotRegionOptions } from '../traces/region-former.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
 import { InstalledTrace } from './installed-trace.js';
 import { missingTrace } from './missing-trace.js';
@@ -62,10 +62,7 @@ export class CpuTraces implements DispatchObserver {
     this.set = new TraceSet(table, (pc) => dispatcher.cache.get(pc), vacant);
     this.imports = traceImports(memory, state, table, access, readCounter, () => dispatcher.codeEpoch);
     const d = dispatcher;
-    d.hotThreshold = settings.hotThreshold;
-    d.waitsForTier2 = settings.waitForInstall;
-    d.indirectProfileLimit = settings.hotThreshold * 2;
-    d.observer = this;
+    d.profileFor(this, settings.hotThreshold, settings.waitForInstall);
     d.traces = this.set.traces;
     d.enterTrace = traceTrampoline(table);
     d.onTranslated = (block) => this.set.attach(block);
@@ -122,10 +119,7 @@ export class CpuTraces implements DispatchObserver {
   onHot(block: TranslatedBlock): boolean {
     if (block.trace !== null || this.requested.has(block.pc)) return false;
     this.requested.add(block.pc);
-    const region = formRegion(block, (pc) => this.dispatcher.cache.get(pc), {
-      maxBlocks: this.settings.maxBlocks,
-      minCount: Math.max(1, Math.floor(this.settings.hotThreshold / 10)),
-    });
+    const region = formRegion(block, (pc) => this.dispatcher.cache.get(pc), hotRegionOptions(this.settings.hotThreshold, this.settings.maxBlocks));
     this.settings.port.postMessage({ kind: 'region', region, count: block.profile.count } satisfies FromCpu);
     if (!this.settings.waitForInstall) return false;
     this.awaitAnswer(block.pc);

@@ -6,7 +6,7 @@ import { GUEST_BASE } from '../runtime/layout.js';
 import { readCounter } from '../runtime/counters.js';
 import type { TranslatedBlock } from '../tier1-tcg/block.js';
 import { NetRecorder } from '../traces/net-recorder.js';
-import { formRegion } from '../traces/region-former.js';
+import { formRegion, hotRegionOptions } from '../traces/region-former.js';
 import { regionPages, type Region } from '../traces/region.js';
 import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
@@ -42,11 +42,10 @@ interface Pending {
   readonly region: Region;
   readonly snapshot: GenerationSnapshot;
   readonly fromCache: boolean;
-  /** Asked for by another guest thread's CPU: the main thread's tier 1
-   *  need not have run its blocks. */
-  readonly forThread: boolean;
-  /** Called once the request is settled (a CPU waiting for it). */
-  readonly onSettled?: () => void;
+  /** Asked for by another guest thread's CPU (the main thread's tier 1
+   *  need not have run its blocks): called once the request is settled,
+   *  for a CPU that waits for it. Null for the main thread's own. */
+  readonly forThread: (() => void) | null;
   submittedAt: number;
 }
 
@@ -122,10 +121,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     cache: TraceCacheOptions | null,
   ) {
     const d = this.dispatcher;
-    d.hotThreshold = options.hotThreshold;
-    d.waitsForTier2 = options.waitForInstall;
-    d.indirectProfileLimit = options.hotThreshold * 2;
-    d.observer = this;
+    d.profileFor(this, options.hotThreshold, options.waitForInstall);
     d.onInvalidate = (first, end) => this.invalidate(first, end);
     this.directory = new TraceDirectory(emu.space.memory.buffer);
     const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
@@ -170,10 +166,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       this.recording = true;
       return false;
     }
-    const region = formRegion(block, (pc) => this.dispatcher.cache.get(pc), {
-      maxBlocks: this.options.maxBlocks,
-      minCount: Math.max(1, Math.floor(this.options.hotThreshold / 10)),
-    });
+    const region = formRegion(block, (pc) => this.dispatcher.cache.get(pc), hotRegionOptions(this.options.hotThreshold, this.options.maxBlocks));
     this.request(region, () => block.profile.count);
     return this.options.waitForInstall;
   }
@@ -209,7 +202,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   }
 
   /** Queues `region`; it is entered at its head (blocks[0]) as entry 0. */
-  private request(region: Region, hotness: () => number, forThread?: () => void): void {
+  private request(region: Region, hotness: () => number, forThread: (() => void) | null = null): void {
     const head = region.blocks[0]!.pc;
     const cache = this.dispatcher.cache;
     const members = region.blocks.map((b) => cache.get(b.pc)).filter((b): b is TranslatedBlock => b !== undefined);
@@ -233,7 +226,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     };
     this.waiting.push({
       id, name, head, hotness, members, region, task, snapshot, deadline, cancel: new AbortController(), submittedAt: 0,
-      fromCache: false, forThread: forThread !== undefined, ...(forThread ? { onSettled: forThread } : {}),
+      fromCache: false, forThread,
     });
     this.submitWaiting();
   }
@@ -304,7 +297,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       this.pendingMembers.delete(b);
       if (b.trace === null && b.profile.count >= this.options.hotThreshold) b.profile.count = 0;
     }
-    request.onSettled?.();
+    request.forThread?.();
   }
 
   private fail(request: Pending, why: string): void {
@@ -353,7 +346,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     // A cached region's blocks, or another thread's, need not have run in
     // this thread's tier 1 yet.
     const head = this.dispatcher.cache.get(request.head);
-    if (!request.fromCache && !request.forThread && (!head || !head.valid)) {
+    if (!request.fromCache && request.forThread === null && (!head || !head.valid)) {
       this.counts.staleDropped++;
       this.claimed.delete(request.head);
       return;
@@ -444,7 +437,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       const id = this.nextId++;
       const request: Pending = {
         id, name: `${region.strategy}-${head.toString(16).padStart(8, '0')}-${id}`, head, members: [], region,
-        snapshot: this.generations.snapshot(pages), fromCache: true, forThread: false, submittedAt: performance.now(),
+        snapshot: this.generations.snapshot(pages), fromCache: true, forThread: null, submittedAt: performance.now(),
       };
       this.cacheCompiles.push(module.then(
         (compiled) => { this.arrived.push({ request, result: { status: 'compiled', module: compiled, exits, wasmBytes, workerMs: 0 } }); },

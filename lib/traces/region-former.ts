@@ -7,6 +7,11 @@ export interface RegionFormerOptions {
   readonly minCount: number;
 }
 
+/** The options tier 2 forms regions with, on every thread: blocks run
+ *  less than a tenth of the hot threshold are cold. */
+export const hotRegionOptions = (hotThreshold: number, maxBlocks: number): RegionFormerOptions =>
+  ({ maxBlocks, minCount: Math.max(1, Math.floor(hotThreshold / 10)) });
+
 /**
  * Region formation: from a hot head, take the hot blocks reachable through
  * taken edges (direct branches, calls, and the indirect targets the profile
