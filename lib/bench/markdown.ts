@@ -113,7 +113,7 @@ export function crossingsTable(r: BenchReport): string | null {
   if (rows.length === 0) return null;
   return table([
     'kernel', 'trace entries', 'instructions per entry', 'chained to a trace', 'to the dispatcher',
-    'by direct branch', 'by indirect jump/return', 'at a loop header', 'syscall, slow store, trap',
+    'by direct branch', 'by indirect jump/return', 'at a loop header', 'syscall, slow store or page check, trap',
   ], rows);
 }
 

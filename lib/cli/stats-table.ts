@@ -6,7 +6,7 @@ const fmt = (n: number | null, digits = 0): string =>
 /** What each kind of trace exit is, in the table. */
 const EXIT_LABELS = {
   direct: 'by direct branch', indirect: 'by indirect jump/return', budget: 'at a loop header (budget/stop)',
-  syscall: 'by system call', store: 'by a slow store', other: 'by trap or fence.i',
+  syscall: 'by system call', store: 'by a slow store or page check', other: 'by trap or fence.i',
 } as const;
 
 /** `--stats`: a two-column table on stderr. */

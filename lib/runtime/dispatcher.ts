@@ -19,7 +19,11 @@ export interface ExitSource {
 
 /** How the dispatcher leaves a block or trace (faults inside translated
  *  code are thrown as GuestFault instead). */
-export type DispatchExit = BlockExit;
+export type DispatchExit = BlockExit
+  /** A trace's only: its checks at the start of the block at `pc` failed
+   *  (tier2-optimizer/entry-checks.ts); tier 1 runs that block once,
+   *  since entering the trace there again would only fail again. */
+  | { readonly kind: 'tier1'; readonly pc: number };
 
 /** A tier-2 trace as the dispatcher sees it (see lib/tier2-optimizer).
  *  It is entered through Dispatcher.enterTrace with at most about `fuel`
@@ -123,6 +127,9 @@ export class Dispatcher {
   keepsCodeMarks = false;
   private pc: number;
   private current: TranslatedBlock | null = null;
+  /** The next block runs in tier 1 even if a trace starts there (a
+   *  'tier1' exit). */
+  private tier1Once = false;
   /** Blocks by a hash of their pc, for indirect jumps (QEMU's tb_jmp_cache):
    *  returns and computed jumps mostly hit here instead of the Map. */
   private readonly jumpCache: (TranslatedBlock | undefined)[] = new Array(JUMP_CACHE_SIZE);
@@ -210,8 +217,9 @@ export class Dispatcher {
       let next: TranslatedBlock | null;
       const trace = block.trace as RunnableTrace | null;
       dispatches++;
-      if (trace === null || !trace.valid) {
+      if (trace === null || !trace.valid || this.tier1Once) {
         // Tier 1: run the block, count it and its exit, follow the link.
+        this.tier1Once = false;
         const exit = block.run();
         this.retired += block.insnCount;
         left -= block.insnCount;
@@ -334,6 +342,9 @@ export class Dispatcher {
         return this.continueAt(exit.next);
       case 'trap':
         throw new GuestFault(exit.signal, exit.pc, exit.addr);
+      case 'tier1':
+        this.tier1Once = true;
+        return this.lookup(exit.pc);
     }
   }
 

@@ -97,7 +97,7 @@ export class TraceAuditor {
       case 'direct': return exit.target;
       case 'indirect': return this.space.state[STATE.PC]! >>> 0;
       case 'syscall': case 'fence_i': return exit.next;
-      case 'trap': return exit.pc;
+      case 'trap': case 'tier1': return exit.pc;
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
+import { entryChecks } from './entry-checks.js';
 import {
   ENTER, IMPORTS, PROFILE_COUNTERS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM, profileGlobal, type ProfileCounter,
 } from './trace-abi.js';
@@ -81,7 +82,7 @@ const EXIT_HELPERS = { fault: 'fault_exit', store: 'store_exit' } as const;
 /** The profile counter of each kind of exit block (the indirect one, exit
  *  0, is counted where it is taken: budget or indirect). */
 const EXIT_COUNTER: Readonly<Record<DispatchExit['kind'], ProfileCounter | null>> = {
-  direct: 'direct', indirect: null, syscall: 'syscall', trap: 'other', fence_i: 'other',
+  direct: 'direct', indirect: null, syscall: 'syscall', trap: 'other', fence_i: 'other', tier1: 'store',
 };
 
 /**
@@ -160,6 +161,7 @@ export function lowerRegion(
   const STATE_BASE = ENTRY_ICOUNT + 1;
   const profiling = options.profile === true;
   const flatLoads = options.flatLoads === true;
+  const hoisted = irs.map((ir) => entryChecks(ir.ops, !flatLoads));
 
   const get = (i: number): Binaryen.ExpressionRef => m.local.get(i, i32);
   const set = (i: number, e: Binaryen.ExpressionRef): Binaryen.ExpressionRef => m.local.set(i, e);
@@ -270,9 +272,29 @@ export function lowerRegion(
     ]));
   };
 
+  /** The guest store of VAL at ADDR, unchecked. */
+  const storeTo = (size: number): Binaryen.ExpressionRef => (size === 4 ? m.i32.store(GUEST_BASE, 1, get(ADDR), get(VAL))
+    : size === 2 ? m.i32.store16(GUEST_BASE, 1, get(ADDR), get(VAL))
+    : m.i32.store8(GUEST_BASE, 1, get(ADDR), get(VAL)));
+  /** Whether any of a block's entry checks fails (ADDR and E1/E2 are free
+   *  scratch at a block's start). */
+  const entryCheckFails = (blockIndex: number): Binaryen.ExpressionRef => m.block(null, [
+    set(ADDR, c(0)),
+    ...hoisted[blockIndex]!.checks.flatMap((k) => {
+      const need = (k.reads ? PERM.READ : 0) | (k.writes ? PERM.WRITE : 0);
+      const at = (offset: number): Binaryen.ExpressionRef => pageEntry(m.i32.add(get(REG0 + k.reg), c(offset)));
+      // Stores also need pages without translated code.
+      const allowed = m.i32.and(m.i32.and(get(E1), get(E2)), c(need));
+      const flags = k.writes ? m.i32.or(allowed, m.i32.and(m.i32.or(get(E1), get(E2)), c(PERM.CODE))) : allowed;
+      return [set(E1, at(k.low)), set(E2, at(k.low + k.span - 1)), set(ADDR, m.i32.or(get(ADDR), m.i32.ne(flags, c(need))))];
+    }),
+    get(ADDR),
+  ], i32);
+
   /** Lowers one block's ops; `n` is its instruction count. */
-  const lowerOps = (ir: IRBlock): Binaryen.ExpressionRef[] => {
+  const lowerOps = (ir: IRBlock, blockIndex: number): Binaryen.ExpressionRef[] => {
     const out: Binaryen.ExpressionRef[] = [];
+    const covered = hoisted[blockIndex]!.covered;
     const n = ir.insnCount;
     let insnPc = ir.pc;
     let insnSize = 0;
@@ -311,7 +333,9 @@ export function lowerRegion(
         case 'load': {
           out.push(set(ADDR, val(op.addr)));
           checkAligned(op.aligned);
-          if (flatLoads) {
+          if (covered.has(opIndex)) {
+            // Checked at the block's start (entry-checks.ts).
+          } else if (flatLoads) {
             out.push(m.if(m.i32.gt_u(get(ADDR), c(GUEST_SPACE_END - op.size)), raise('SIGSEGV', insnPc, n)));
           } else {
             const readable = op.size === 1 ? pageEntry(get(ADDR))
@@ -327,6 +351,10 @@ export function lowerRegion(
         case 'store': {
           out.push(set(ADDR, val(op.addr)), set(VAL, val(op.src)));
           checkAligned(op.aligned);
+          if (covered.has(opIndex)) {
+            out.push(storeTo(op.size));
+            break;
+          }
           // Fast when every page is writable and none holds translated code.
           out.push(set(E1, pageEntry(get(ADDR))));
           const flags = op.size === 1 ? m.i32.and(get(E1), c(PERM.WRITE | PERM.CODE))
@@ -335,9 +363,7 @@ export function lowerRegion(
                 m.i32.or(m.i32.and(m.i32.and(get(E1), get(E2)), c(PERM.WRITE)),
                   m.i32.and(m.i32.or(get(E1), get(E2)), c(PERM.CODE))),
               ], i32);
-          const store = op.size === 4 ? m.i32.store(GUEST_BASE, 1, get(ADDR), get(VAL))
-            : op.size === 2 ? m.i32.store16(GUEST_BASE, 1, get(ADDR), get(VAL))
-            : m.i32.store8(GUEST_BASE, 1, get(ADDR), get(VAL));
+          const store = storeTo(op.size);
           // The slow path stores, or throws SIGSEGV. When the store is its
           // instruction's last effect, the trace writes its registers back
           // and leaves through store_exit, resuming after the instruction.
@@ -469,19 +495,25 @@ export function lowerRegion(
     };
     const resume = (): Binaryen.RelooperBlockRef => exitBlock(exits[RESUME_EXIT]!);
 
-    const bodies = irs.map((ir) => {
+    const bodies = irs.map((ir, i) => {
       const code: Binaryen.ExpressionRef[] = [set(ICOUNT, m.i32.add(get(ICOUNT), c(ir.insnCount)))];
-      code.push(...lowerOps(ir));
+      code.push(...lowerOps(ir, i));
       return relooper.addBlock(m.block(null, code));
     });
-    // Loop headers are entered through a check: out of budget, or told to
-    // stop, the trace leaves before running the header's block.
+    // Blocks are entered through their checks, in one Relooper block: at a
+    // loop header, out of budget or told to stop, the trace leaves before
+    // the block; when an entry check fails, it leaves for tier 1 to run it.
     const blocks = irs.map((ir, i) => {
-      if (!headers.has(i)) return bodies[i]!;
+      const header = headers.has(i);
+      const entryChecked = hoisted[i]!.checks.length > 0;
+      if (!header && !entryChecked) return bodies[i]!;
       const check = relooper.addBlock(m.nop());
-      const outOfBudget = m.i32.ge_s(get(ICOUNT), get(FUEL));
-      const stop = setsStop ? m.i32.or(outOfBudget, load32(m, STATE.STOP * 4, 4, stateBlock())) : outOfBudget;
-      relooper.addBranch(check, resume(), stop, m.block(null, [storePc(c(ir.pc)), ...bump('budget')]));
+      if (header) {
+        const outOfBudget = m.i32.ge_s(get(ICOUNT), get(FUEL));
+        const stop = setsStop ? m.i32.or(outOfBudget, load32(m, STATE.STOP * 4, 4, stateBlock())) : outOfBudget;
+        relooper.addBranch(check, resume(), stop, m.block(null, [storePc(c(ir.pc)), ...bump('budget')]));
+      }
+      if (entryChecked) relooper.addBranch(check, exitBlock({ kind: 'tier1', pc: ir.pc }), entryCheckFails(i), storePc(c(ir.pc)));
       relooper.addBranch(check, bodies[i]!, 0, 0);
       return check;
     });

@@ -120,6 +120,7 @@ function isExit(e: DispatchExit): boolean {
     case 'syscall':
     case 'fence_i': return isU32(e.pc) && isU32(e.next);
     case 'trap': return TRAP_SIGNALS.includes(e.signal) && isU32(e.pc) && isU32(e.addr);
+    case 'tier1': return isU32(e.pc);
     default: return false;
   }
 }
