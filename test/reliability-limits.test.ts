@@ -212,7 +212,8 @@ t.test('memory limit: malloc (brk) and mmap fail with ENOMEM, no crash (CLI)', a
  * hyemu and one warm-up run). The peak is the one since just before the
  * run (Linux's VmHWM, reset through clear_refs): the process's lifetime
  * peak (maxRSS, the fallback) also counts passing peaks before it, which
- * in CI put all three figures at ~145-152 MiB against 51-58 MiB. Tier 1 only: the tier-2 worker threads would
+ * in CI put all three figures at ~145-152 MiB against 51-58 MiB.
+ * Tier 1 only: the tier-2 worker threads would
  * add their own (guest-independent) tens of MiB.
  */
 function memoryChild(elfName: string, args: string[], memoryLimit: number): { exitCode: number; stdout: string; growth: number; lifetime: number } {

@@ -7,7 +7,7 @@ import { Emulator, Tier2Pool, type RunOptions } from '../lib/index.js';
 import { assembleWords, writeElf } from './helpers/elf-writer.js';
 import { captureState } from './helpers/guest-state.js';
 import { qemuPath } from './helpers/guest.js';
-import { b, ECALL, i, jal, li, LOAD, LOADS, OP, OP_IMM, s, shiftImm, STORE, STORES } from './helpers/rv-encode.js';
+import { add, addi, b, ECALL, FENCE_I, i, jal, li, lw, OP_IMM, shiftImm, sw } from './helpers/rv-encode.js';
 
 // Page checks hoisted to a block's start (tier2-optimizer/entry-checks.ts)
 // must fault and store exactly where the guest does: a hot loop whose
@@ -23,11 +23,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-entry-checks-'));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const [T0, T1, T2, T3, S0, S1, S2, S3, S4, S5, A0, A1, A2, A7, RA] = [5, 6, 7, 28, 8, 9, 18, 19, 20, 21, 10, 11, 12, 17, 1];
-const addi = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 0, rd, OP_IMM);
-const add = (rd: number, rs1: number, rs2: number): number => (0 << 25) | (rs2 << 20) | (rs1 << 15) | (rd << 7) | OP;
-const sw = (rs2: number, rs1: number, imm: number): number => s(imm, rs2, rs1, STORES['sw']!, STORE);
-const lw = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lw']!, rd, LOAD);
-const FENCE_I = 0x0000100f;
 const TEXT = 0x10000;
 const DATA = 0x20000;
 const mprotect = (addr: number, prot: number): number[] =>

@@ -53,7 +53,9 @@ export function entryChecks(ops: readonly Op[], checkLoads: boolean): EntryCheck
   ops.forEach((op, index) => {
     switch (op.op) {
       case 'getreg': {
-        const v = regs.has(op.reg) ? regs.get(op.reg)! : { reg: op.reg, offset: 0 };
+        // Not written yet in the block: the register's value at its start.
+        const written = regs.get(op.reg);
+        const v = written === undefined ? { reg: op.reg, offset: 0 } : written;
         if (v && v.reg !== 0) temps.set(op.dst.id, v);
         break;
       }

@@ -45,6 +45,14 @@ export const scW = (rd: number, rs1: number, rs2: number): number => r(0x03 << 2
 export const csrRead = (rd: number, csr: number): number => i(csr, 0, 2, rd, SYSTEM);
 export const EBREAK = 0x00100073;
 export const ECALL = 0x00000073;
+export const FENCE_I = 0x0000100f;
+
+// Named forms of the instructions hand-written test programs use most.
+export const addi = (rd: number, rs1: number, imm: number): number => i(imm, rs1, ALU_IMM['addi']!, rd, OP_IMM);
+export const add = (rd: number, rs1: number, rs2: number): number => r(ALU_RR['add']![0], rs2, rs1, ALU_RR['add']![1], rd, OP);
+export const lw = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lw']!, rd, LOAD);
+export const lbu = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lbu']!, rd, LOAD);
+export const sw = (rs2: number, rs1: number, imm: number): number => s(imm, rs2, rs1, STORES['sw']!, STORE);
 
 /** li rd, value as lui + addi. */
 export function li(rd: number, value: number): number[] {

@@ -1,17 +1,13 @@
 import t from 'tap';
 import { translateBlock } from '../../lib/guest/riscv/translate.js';
 import { entryChecks } from '../../lib/tier2-optimizer/entry-checks.js';
-import { EBREAK, i, s, LOADS, STORES, OP_IMM, LOAD, STORE } from '../helpers/rv-encode.js';
+import { addi, EBREAK, lbu, lw, sw } from '../helpers/rv-encode.js';
 import { codeAt } from '../helpers/unit.js';
 
 // Which loads and stores of a block are checked at its start, and over
 // which bytes: only those addressed off a register's value at the block's
 // start plus constants, two or more per register, within a page.
 const SP = 2, RA = 1, S0 = 8, S1 = 9, A0 = 10, A1 = 11;
-const addi = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 0, rd, OP_IMM);
-const sw = (rs2: number, rs1: number, imm: number): number => s(imm, rs2, rs1, STORES['sw']!, STORE);
-const lw = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lw']!, rd, LOAD);
-const lbu = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lbu']!, rd, LOAD);
 
 const checksOf = (words: number[], checkLoads = true) => {
   const block = translateBlock(codeAt(0x10000, [...words, EBREAK]), 0x10000, { maxInsns: 64 });
