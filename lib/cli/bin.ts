@@ -5,14 +5,17 @@
 // instead of listening on 127.0.0.1:9229. The `hyemu` command is bin/hyemu,
 // which runs this file with the same option after reading the signals the
 // process inherited as ignored; run directly, nothing is (signal-guard.ts).
-// Only the signal guard (and the early pool start) is imported statically: ES modules run after their
-// whole static import graph has loaded, and the guard must be listening
-// before that (see signal-guard.ts).
+// Only the signal guard and the router are imported statically: ES modules
+// run after their whole static import graph has loaded, and the guard must
+// be listening before that (see signal-guard.ts). The rest comes from the
+// command-line bundle (bundle/load.ts), or as plain modules for the bench,
+// whose charting libraries the bundle leaves out.
 import './signal-guard.js';
-import { startPoolEarly } from './early-pool.js';
+import { mayNeedBench } from './command-name.js';
 
-startPoolEarly(process.argv.slice(2));
-const { main } = await import('./main.js');
-const { rawArguments } = await import('./raw-argv.js');
 const args = process.argv.slice(2);
-process.exit(await main(args, rawArguments(args)));
+const { commandLine } = mayNeedBench(args)
+  ? { commandLine: await import('./bundle/entry.js') }
+  : await (await import('./bundle/load.js')).loadCommandLine();
+commandLine.startPoolEarly(args);
+process.exit(await commandLine.main(args, commandLine.rawArguments(args)));

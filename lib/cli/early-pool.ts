@@ -1,14 +1,16 @@
+import { commandName } from './command-name.js';
+
 /**
- * `hyemu run` and `hyemu aot` start the tier-2 compiler pool before the
- * rest of the command line has loaded: its worker needs ~0.3 s to load
- * binaryen, the floor of the first trace's arrival, and can do so on the
- * other core while the main thread loads hyemu and the ELF. The emulator
+ * `hyemu run` and `hyemu aot` start the tier-2 compiler pool as soon as the
+ * command line's bundle has loaded (bin.ts), before the ELF and the
+ * emulator: its worker needs ~0.3 s to load binaryen, the floor of the
+ * first trace's arrival, and can do so on the other core meanwhile. The emulator
  * then acquires the same shared pool (pool.ts). Skipped for --no-tier2,
  * `run --cache`, other commands and a worker count that does not parse;
  * the process exits when the command ends (bin.ts), pool or not.
  */
 export function startPoolEarly(argv: readonly string[]): void {
-  const command = argv.find((a) => !a.startsWith('-'));
+  const command = commandName(argv);
   if (command !== 'run' && command !== 'aot') return;
   let workers: number | undefined;
   for (let i = argv.indexOf(command) + 1; i < argv.length; i++) {

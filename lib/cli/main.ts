@@ -4,6 +4,7 @@ import { MAX_MEMORY_LIMIT } from '../runtime/address-space.js';
 import { writeErr } from './host-output.js';
 import { addRunCommand } from './run-command.js';
 import { addCacheCommand } from './cache-command.js';
+import { mayNeedBench } from './command-name.js';
 
 /** The `hyemu` command line. `raw` holds the bytes of each argument (see
  *  raw-argv.ts). Errors are one line on stderr and a defined exit code; a
@@ -42,12 +43,6 @@ export async function main(argv: string[], raw: readonly Buffer[] = argv.map((a)
     if (process.env['HYEMU_DEBUG']) writeErr(`${(e as Error)?.stack}\n`);
     return 70;
   }
-}
-
-/** Whether `argv` runs the bench or asks for help that lists it. */
-function mayNeedBench(argv: readonly string[]): boolean {
-  const command = argv.find((a) => !a.startsWith('-'));
-  return command === undefined || command === 'bench' || command === 'help';
 }
 
 /** Parsers shared by the commands. */

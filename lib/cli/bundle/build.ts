@@ -1,0 +1,74 @@
+/**
+ * `npm run build`'s bundling step: the `hyemu` command's modules (from
+ * bundle/entry.js on, as tsc built them) as one CommonJS script, the
+ * inputs it was made from, and V8's code cache of it (see load.ts). Run
+ * again after a Node upgrade; a stale cache is only refused.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { BUNDLE_FILE, codeCacheFile, INPUTS_FILE, MODULE_PATH, MODULE_URL, SHARED_SPECIFIER, type BundleInputs } from './paths.js';
+import { compileBundle, runBundle } from './load.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bundleFile = fileURLToPath(BUNDLE_FILE);
+
+/** Text replacement, so it must not meet the words inside a string. */
+function replaceIdentifier(text: string, file: string, word: string, by: string): string {
+  if (new RegExp(`['"\`]${word.replaceAll('.', '\\.')}`).test(text)) throw new Error(`${file}: "${word}" inside a string; the bundle cannot rewrite it`);
+  return text.replace(new RegExp(`\\b${word.replaceAll('.', '\\.')}\\b`, 'g'), by);
+}
+
+/** Each module keeps its own import.meta.url or __dirname, as a path
+ *  relative to the bundle resolved when it runs (the bundle is one file,
+ *  but workers, the binaryen code cache and the trace cache's fingerprint
+ *  are found beside the modules as built, and piscina starts its workers
+ *  from a file beside its own); the signal guard stays the instance bin.ts
+ *  loaded; the bench loads unbundled (bin.ts routes it). */
+const keepModuleIdentity: esbuild.Plugin = {
+  name: 'hyemu-module-identity',
+  setup(build) {
+    build.onResolve({ filter: /\/signal-guard\.js$/ }, () => ({ path: SHARED_SPECIFIER, external: true }));
+    build.onResolve({ filter: /\/bench-command\.js$/ }, () => ({ path: 'hyemu:bench-is-unbundled', external: true }));
+    build.onLoad({ filter: /\.c?js$/ }, (args) => {
+      const rel = (p: string): string => JSON.stringify(path.relative(path.dirname(bundleFile), p).split(path.sep).join('/'));
+      let text = fs.readFileSync(args.path, 'utf8');
+      text = replaceIdentifier(text, args.path, 'import.meta.url', `${MODULE_URL}(${rel(args.path)})`);
+      if (/[\\/]node_modules[\\/]/.test(args.path)) {
+        text = replaceIdentifier(text, args.path, '__dirname', `${MODULE_PATH}(${rel(path.dirname(args.path))})`);
+        text = replaceIdentifier(text, args.path, '__filename', `${MODULE_PATH}(${rel(args.path)})`);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+const result = await esbuild.build({
+  entryPoints: [path.join(here, 'entry.js')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: bundleFile,
+  // Loaded by compiler workers and the bench only, never on the command's path.
+  external: ['binaryen', 'vega', 'vega-lite'],
+  plugins: [keepModuleIdentity],
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
+const files = Object.keys(result.metafile.inputs)
+  .map((input) => path.relative(path.dirname(bundleFile), path.resolve(input)).split(path.sep).join('/'));
+fs.writeFileSync(INPUTS_FILE, JSON.stringify({ files } satisfies BundleInputs));
+
+// Compiled and run once (its modules' top levels), so that the functions
+// compiled there are in the cache too.
+const script = compileBundle(fs.readFileSync(bundleFile, 'utf8'));
+runBundle(script);
+const cache = codeCacheFile();
+const tmp = new URL(`${cache.href}.${process.pid}.tmp`);
+fs.writeFileSync(tmp, script.createCachedData());
+fs.renameSync(tmp, cache);
+process.stdout.write(`command-line bundle: ${bundleFile} (${files.length} modules), code cache ${fileURLToPath(cache)}\n`);
