@@ -42,6 +42,9 @@ export class KernelCheckError extends Error {
 
 /** The last non-empty line of a kernel's output (its verdict). */
 const lastLine = (out: string): string => out.trim().split('\n').at(-1)?.trim() || 'no output';
+/** What a process killed by a signal said first (Node's own abort message
+ *  comes before its native stack). */
+const killedBy = (r: ProcessOutcome): string => `killed by ${r.signal}: ${r.stderr.trim().split('\n')[0]?.trim() || 'nothing on stderr'}`;
 
 /** What a hyemu mode sets of a run; the rest (arguments) comes from the kernel. */
 export interface HyemuMode {
@@ -96,6 +99,7 @@ interface ProcessOutcome {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
+  readonly stderr: string;
   /** stdout and stderr, as they came. */
   readonly output: string;
 }
@@ -107,13 +111,15 @@ function spawnTimed(who: { readonly name: string }, mode: string, command: reado
     const start = performance.now();
     let end = 0;
     const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
     const out: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => { stdout.push(b); out.push(b); });
-    child.stderr.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => { stderr.push(b); out.push(b); });
     child.on('error', (e) => reject(KernelCheckError.stopped(who, mode, `cannot start env: ${e.message}`)));
     child.on('exit', () => { end = performance.now(); });
     child.on('close', (code, signal) => resolve({
-      timeMs: end - start, code, signal, stdout: Buffer.concat(stdout).toString(), output: Buffer.concat(out).toString(),
+      timeMs: end - start, code, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(),
+      output: Buffer.concat(out).toString(),
     }));
   });
 }
@@ -122,7 +128,7 @@ function spawnTimed(who: { readonly name: string }, mode: string, command: reado
 export async function runProcess(kernel: Kernel, mode: string, command: readonly string[]): Promise<Measurement> {
   const r = await spawnTimed(kernel, mode, [...command, ...kernel.args]);
   if (r.code === 0) return { timeMs: r.timeMs, instructions: null, tier2: null };
-  if (r.signal) throw KernelCheckError.stopped(kernel, mode, `killed by ${r.signal}`);
+  if (r.signal) throw KernelCheckError.stopped(kernel, mode, killedBy(r));
   throw KernelCheckError.exited(kernel, mode, r.code ?? 1, r.output);
 }
 
@@ -143,7 +149,7 @@ export interface ColdRun {
 export async function runCold(program: ShortProgram, tier2: boolean, cli: string): Promise<ColdRun> {
   const mode = coldMode(tier2);
   const r = await spawnTimed(program, mode, [process.execPath, cli, 'run', ...(tier2 ? [] : ['--no-tier2']), shortProgramElf(program)]);
-  if (r.signal) throw KernelCheckError.stopped(program, mode, `killed by ${r.signal}`);
+  if (r.signal) throw KernelCheckError.stopped(program, mode, killedBy(r));
   if (r.code !== program.exitCode) {
     throw new KernelCheckError(`${program.name} exited with status ${r.code} under ${mode}, expected ${program.exitCode}: ${lastLine(r.output)}`);
   }
@@ -163,7 +169,7 @@ export async function runParallel(kernel: ParallelKernel, engine: ParallelEngine
   const command = engine === 'qemu' ? ['qemu-riscv32', ...guest]
     : [process.execPath, cli, 'run', ...(engine === 'tier1' ? ['--no-tier2'] : []), ...guest];
   const r = await spawnTimed(kernel, mode, command);
-  if (r.signal) throw KernelCheckError.stopped(kernel, mode, `killed by ${r.signal}`);
+  if (r.signal) throw KernelCheckError.stopped(kernel, mode, killedBy(r));
   if (r.code !== 0) throw new KernelCheckError(`${kernel.name} exited with status ${r.code} under ${mode}, expected 0: ${lastLine(r.output)}`);
   return { timeMs: r.timeMs, stdout: r.stdout };
 }
