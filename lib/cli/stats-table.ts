@@ -37,6 +37,7 @@ export function formatStats(s: RunStats): string {
       ['tier 2: heads backed off (code kept changing)', fmt(t.backedOff)],
       ['tier 2: compile ms (median)', fmt(t.compileMsMedian, 1)],
       ['tier 2: compile ms (p95)', fmt(t.compileMsP95, 1)],
+      ['tier 2: pool started at (instructions)', fmt(t.poolStartedAtInsns)],
       ['tier 2: first install (ms)', fmt(t.firstInstallMs, 1)],
       ['tier 2: first install (ms from process start)', fmt(t.firstInstallMs === null ? null : s.startedAtMs + t.firstInstallMs, 1)],
       ['tier 2: instructions', fmt(t.instructions)],

@@ -8,6 +8,7 @@ export interface Tier2Flags {
   strategy?: TraceStrategy;
   maxTraceBlocks?: number;
   workers?: number;
+  poolStartInsns?: number;
   maxInFlight?: number;
   optLevel?: number;
   shrinkLevel?: number;
@@ -23,6 +24,12 @@ const level = (max: number) => (v: string): number => {
   return n;
 };
 
+const parseCountOrZero = (v: string): number => {
+  const n = Number(v.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 0 || n > 1e12) throw new InvalidArgumentError('want an integer 0..1000000000000');
+  return n;
+};
+
 /** The tier-2 tunables as command-line options (run and bench share them). */
 export function tier2Flags(cmd: Command): Command {
   return cmd
@@ -31,6 +38,7 @@ export function tier2Flags(cmd: Command): Command {
     .addOption(new Option('--strategy <KIND>', 'trace formation: NET traces or regions (default region)').choices(['net', 'region']))
     .option('--max-trace-blocks <N>', 'most guest blocks per trace or region (default 32; NET: 16)', parseCount)
     .option('--workers <N>', 'tier-2 compiler threads (default: cores - 1)', parseCount)
+    .option('--pool-start-insns <N>', 'guest instructions before the compiler pool begins, if a region waits (default 5000000; 0: at the first)', parseCountOrZero)
     .option('--max-in-flight <N>', 'most compile tasks queued at once (default 4)', parseCount)
     .option('--opt-level <N>', 'binaryen optimizer: 0 none, 1 cheap passes (default), 2-4 full pipeline', level(4))
     .option('--shrink-level <N>', 'binaryen shrink level 0-2 (default 0)', level(2))
@@ -47,6 +55,7 @@ export function tier2FromFlags(f: Tier2Flags, dump: Tier2Options['dump']): boole
     ...(f.strategy !== undefined ? { strategy: f.strategy } : {}),
     ...(f.maxTraceBlocks !== undefined ? { maxBlocks: f.maxTraceBlocks } : {}),
     ...(f.workers !== undefined ? { workers: f.workers } : {}),
+    ...(f.poolStartInsns !== undefined ? { poolStartInsns: f.poolStartInsns } : {}),
     ...(f.maxInFlight !== undefined ? { maxInFlight: f.maxInFlight } : {}),
     ...(f.optLevel !== undefined ? { optimizeLevel: f.optLevel } : {}),
     ...(f.shrinkLevel !== undefined ? { shrinkLevel: f.shrinkLevel } : {}),

@@ -14,7 +14,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
 import { InstalledTrace } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
-import { acquirePool, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
+import { acquirePool, poolRunning, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
 import { instantiateTrace, traceImports, type TraceInstance } from './runtime-imports.js';
 import { TraceSet } from './trace-set.js';
 import { TraceBroadcast } from './trace-broadcast.js';
@@ -108,6 +108,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
    *  again after BACKOFF_AFTER times: that only costs the worker's time. */
   private readonly rewrites = new Map<number, number>();
   firstInstallMs: number | null = null;
+  private poolStartedAtInsns: number | null = null;
   readonly errors: string[] = [];
   private readonly warn: (message: string) => void;
 
@@ -231,8 +232,19 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     this.submitWaiting();
   }
 
+  /** Whether requests may go to the pool now: it runs (or is given), or
+   *  the run has retired poolStartInsns; a test waiting for its installs
+   *  and `aot` finishing its compiles do not wait. */
+  private poolAvailable(): boolean {
+    if (typeof this.pool !== 'function' || poolRunning(this.options.workers)) return true;
+    return this.options.waitForInstall || this.finishing || this.dispatcher.retired >= this.options.poolStartInsns;
+  }
+
+  private finishing = false;
+
   /** Sends waiting requests to the pool, the hottest head first. */
   private submitWaiting(): void {
+    if (this.waiting.length === 0 || !this.poolAvailable()) return;
     while (!this.closed && this.waiting.length > 0 && this.inFlight.size < this.options.maxInFlight) {
       let best = 0;
       for (let i = 1; i < this.waiting.length; i++) {
@@ -257,6 +269,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   }
 
   private compilerPool(): CompilerPool {
+    this.poolStartedAtInsns ??= this.dispatcher.retired;
     if (typeof this.pool === 'function') this.pool = this.pool();
     return this.pool;
   }
@@ -279,6 +292,8 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   // --- installing ---
 
   poll(): void {
+    // Requests held back until the pool may begin (poolStartInsns).
+    if (this.inFlight.size === 0) this.submitWaiting();
     while (this.failures.length > 0) {
       const { request, error } = this.failures.shift()!;
       this.fail(request, describeError(error));
@@ -455,6 +470,8 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   /** hyemu aot: compiles what is still queued or compiling, and installs
    *  it (which writes it to the cache). */
   private async finishCompiles(): Promise<void> {
+    this.finishing = true;
+    this.submitWaiting();
     while (this.waiting.length > 0 || this.inFlight.size > 0 || this.arrived.length > 0 || this.failures.length > 0) {
       if (this.waiting.length > 0 || this.inFlight.size > 0) {
         await new Promise<void>((resolve) => {
@@ -483,6 +500,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       compileMsMedian: pct(0.5),
       compileMsP95: pct(0.95),
       firstInstallMs: this.firstInstallMs,
+      poolStartedAtInsns: this.poolStartedAtInsns,
       cache: this.regionCache ? {
         dir: this.regionCache.folder, fromCache: this.counts.fromCache, written: this.regionCache.written,
         differing: this.counts.cacheDiffering, unusable: this.counts.cacheUnusable,
@@ -525,10 +543,10 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
 
 export async function createTier2(emu: Emulator, options: Tier2Options, cache: TraceCacheOptions | null): Promise<Tier2Engine> {
   if (options.pool) return new Tier2Manager(emu, options, options.pool, false, cache);
-  // With a trace cache the pool starts when a region is first requested:
-  // a run whose hot code is all cached needs no worker (nor its memory).
-  const pool = cache ? () => acquirePool(options.workers) : acquirePool(options.workers);
-  return new Tier2Manager(emu, options, pool, true, cache);
+  // The pool begins when a region is first sent to it (poolStartInsns):
+  // a short run, or one whose hot code is all cached, needs no worker (nor
+  // its memory).
+  return new Tier2Manager(emu, options, () => acquirePool(options.workers), true, cache);
 }
 
 const isPoolRequest = (p: Pending): p is Request => !p.fromCache;

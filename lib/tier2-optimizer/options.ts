@@ -18,6 +18,13 @@ export interface Tier2Options {
   readonly maxBlocks: number;
   /** Worker threads compiling traces. */
   readonly workers: number;
+  /** Guest instructions a run retires before it starts a compiler pool,
+   *  if a region waits by then: a program too short for any trace to
+   *  arrive in time (~0.5 s, some 10^8 instructions) should not pay for
+   *  the pool's start (its worker loading binaryen, which the process's
+   *  exit then waits for). A pool already running in this process, or one
+   *  given as `pool`, is used at once; 0 starts it with the first region. */
+  readonly poolStartInsns: number;
   /** Most compile tasks queued or running at once; hot heads beyond it wait. */
   readonly maxInFlight: number;
   /** binaryen optimize level (0: none, 1: a few cheap passes, 2-4: the
@@ -58,6 +65,7 @@ export const DEFAULT_TIER2: Tier2Options = {
   strategy: 'region',
   maxBlocks: 32,
   workers: defaultWorkers(),
+  poolStartInsns: 5_000_000,
   maxInFlight: 4,
   optimizeLevel: 1,
   shrinkLevel: 0,
@@ -77,6 +85,7 @@ export const TIER2_TUNABLES = {
   hotThreshold: { min: 1, max: 1e9 },
   maxBlocks: { min: 1, max: 256 },
   workers: { min: 1, max: 64 },
+  poolStartInsns: { min: 0, max: 1e12 },
   maxInFlight: { min: 1, max: 1024 },
   optimizeLevel: { min: 0, max: 4 },
   shrinkLevel: { min: 0, max: 2 },

@@ -58,6 +58,9 @@ export class Tier2Pool implements CompilerPool {
 const shared = new Map<number, { pool: Tier2Pool; users: number }>();
 export { defaultWorkers } from './options.js';
 
+/** Whether this process runs a shared pool of `workers` threads already. */
+export const poolRunning = (workers: number): boolean => shared.has(workers);
+
 export function acquirePool(workers: number): Tier2Pool {
   let entry = shared.get(workers);
   if (!entry) shared.set(workers, (entry = { pool: new Tier2Pool(workers), users: 0 }));
