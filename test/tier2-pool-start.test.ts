@@ -1,6 +1,7 @@
 import t from 'tap';
 import { OptionError, run, Tier2Pool } from '../lib/index.js';
-import { guestElf } from './helpers/guest.js';
+import path from 'node:path';
+import { guestElf, ROOT } from './helpers/guest.js';
 import { hyemu } from './helpers/cli.js';
 
 // A run starts its compiler pool only once it has retired
@@ -34,6 +35,15 @@ t.test('a longer run starts the pool once it has retired poolStartInsns, and ins
 
 // hello's regions are handed over after its one and only slice: a pool that
 // starts for them starts at its last instruction, one that waits never.
+t.test('the instructions counted are every thread\'s: a main thread that only waits for its threads', async (t) => {
+  // parallel.elf's main thread creates one thread and joins it.
+  const r = await run(path.join(ROOT, 'bench/kernels/bin/parallel.elf'), { args: ['1', '3000'], tier2: { poolStartInsns: START } });
+  t.equal(r.exitCode, 0);
+  const at = r.stats.tier2?.poolStartedAtInsns ?? null;
+  t.ok(at !== null && at >= START, `the pool started at ${at} instructions`);
+  t.ok((r.stats.tier2?.threadInstructions ?? 0) > 0, `and the thread ran traces (${r.stats.tier2?.threadInstructions} instructions)`);
+});
+
 t.test('poolStartInsns 0 starts it for the first region; a running pool is used at once', async (t) => {
   const zero = await run(guestElf('hello'), { tier2: { poolStartInsns: 0 } });
   t.not(zero.stats.tier2?.poolStartedAtInsns ?? null, null, '0: hello\'s regions went to a pool');

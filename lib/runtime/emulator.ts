@@ -394,7 +394,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   }
 
   /** Guest instructions retired by every thread. */
-  private get retired(): number {
+  get retired(): number {
     return this.dispatcher.retired + (this.cpus?.retired ?? 0);
   }
 

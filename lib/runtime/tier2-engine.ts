@@ -17,8 +17,8 @@ export interface Tier2Stats {
   readonly compileMsP95: number | null;
   /** Milliseconds from the start of the run (Emulator.run) to the first install. */
   readonly firstInstallMs: number | null;
-  /** Guest instructions retired when the run first sent a region to its
-   *  compiler pool (tier2.poolStartInsns); null: it never did. */
+  /** Guest instructions retired (by every thread) when the run first sent
+   *  a region to its compiler pool (tier2.poolStartInsns); null: it never did. */
   readonly poolStartedAtInsns: number | null;
   /** The persistent trace cache, when the run has one (RunOptions.cache). */
   readonly cache: TraceCacheStats | null;

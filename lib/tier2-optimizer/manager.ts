@@ -237,7 +237,8 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
    *  and `aot` finishing its compiles do not wait. */
   private poolAvailable(): boolean {
     if (typeof this.pool !== 'function' || poolRunning(this.options.workers)) return true;
-    return this.options.waitForInstall || this.finishing || this.dispatcher.retired >= this.options.poolStartInsns;
+    // Every thread's: a main thread that only waits for its threads retires few.
+    return this.options.waitForInstall || this.finishing || this.emu.retired >= this.options.poolStartInsns;
   }
 
   private finishing = false;
@@ -269,7 +270,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   }
 
   private compilerPool(): CompilerPool {
-    this.poolStartedAtInsns ??= this.dispatcher.retired;
+    this.poolStartedAtInsns ??= this.emu.retired;
     if (typeof this.pool === 'function') this.pool = this.pool();
     return this.pool;
   }
