@@ -40,8 +40,9 @@ t.test('the instructions counted are every thread\'s: a main thread that only wa
   const r = await run(path.join(ROOT, 'bench/kernels/bin/parallel.elf'), { args: ['1', '3000'], tier2: { poolStartInsns: START } });
   t.equal(r.exitCode, 0);
   const at = r.stats.tier2?.poolStartedAtInsns ?? null;
+  // Counting the main thread's alone, it never started. Whether a trace
+  // then arrives before the end depends on the machine's load: not asserted.
   t.ok(at !== null && at >= START, `the pool started at ${at} instructions`);
-  t.ok((r.stats.tier2?.threadInstructions ?? 0) > 0, `and the thread ran traces (${r.stats.tier2?.threadInstructions} instructions)`);
 });
 
 t.test('poolStartInsns 0 starts it for the first region; a running pool is used at once', async (t) => {
