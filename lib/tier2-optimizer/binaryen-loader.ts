@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type Binaryen from 'binaryen';
+import { writeCachedData } from '../v8-code-cache.js';
 
 /**
  * Loads binaryen for the compiler workers, from V8's code cache when there
@@ -104,10 +105,7 @@ export async function writeCodeCache(): Promise<string | null> {
   if (!script) return null;
   binaryen = await runScript(script, file);
   // After the run, so that the functions it compiled are in the cache.
-  const data = script.createCachedData();
   const target = cacheFile(version, size);
-  const tmp = new URL(`${target.href}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, target);
+  writeCachedData(script, target);
   return target.pathname;
 }

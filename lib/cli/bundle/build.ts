@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { BUNDLE_FILE, codeCacheFile, INPUTS_FILE, MODULE_PATH, MODULE_URL, SHARED_SPECIFIER, type BundleInputs } from './paths.js';
 import { compileBundle, runBundle } from './load.js';
+import { writeCachedData } from '../../v8-code-cache.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bundleFile = fileURLToPath(BUNDLE_FILE);
@@ -68,7 +69,5 @@ fs.writeFileSync(INPUTS_FILE, JSON.stringify({ files } satisfies BundleInputs));
 const script = compileBundle(fs.readFileSync(bundleFile, 'utf8'));
 runBundle(script);
 const cache = codeCacheFile();
-const tmp = new URL(`${cache.href}.${process.pid}.tmp`);
-fs.writeFileSync(tmp, script.createCachedData());
-fs.renameSync(tmp, cache);
+writeCachedData(script, cache);
 process.stdout.write(`command-line bundle: ${bundleFile} (${files.length} modules), code cache ${fileURLToPath(cache)}\n`);
