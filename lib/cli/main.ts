@@ -45,12 +45,21 @@ export async function main(argv: string[], raw: readonly Buffer[] = argv.map((a)
   }
 }
 
-/** Parsers shared by the commands. */
+/** Parsers shared by the commands. Counts may be written 5_000_000. */
+const countOf = (value: string): number => Number(value.replace(/_/g, ''));
+
 export function parseCount(value: string): number {
-  const n = Number(value.replace(/_/g, ''));
+  const n = countOf(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('want a positive integer');
   return n;
 }
+
+/** A count from 0 to `max`. */
+export const parseCountUpTo = (max: number) => (value: string): number => {
+  const n = countOf(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`want an integer 0..${max}`);
+  return n;
+};
 
 export function parseSize(value: string): number {
   const m = /^(\d+)([kmg]?)i?b?$/i.exec(value.trim());

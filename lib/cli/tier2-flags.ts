@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { Tier2Options, TraceStrategy } from '../tier2-optimizer/options.js';
-import { parseCount } from './main.js';
+import { TIER2_TUNABLES, type Tier2Options, type TraceStrategy } from '../tier2-optimizer/options.js';
+import { parseCount, parseCountUpTo } from './main.js';
 
 export interface Tier2Flags {
   tier2: boolean;
@@ -24,12 +24,6 @@ const level = (max: number) => (v: string): number => {
   return n;
 };
 
-const parseCountOrZero = (v: string): number => {
-  const n = Number(v.replace(/_/g, ''));
-  if (!Number.isSafeInteger(n) || n < 0 || n > 1e12) throw new InvalidArgumentError('want an integer 0..1000000000000');
-  return n;
-};
-
 /** The tier-2 tunables as command-line options (run and bench share them). */
 export function tier2Flags(cmd: Command): Command {
   return cmd
@@ -38,7 +32,7 @@ export function tier2Flags(cmd: Command): Command {
     .addOption(new Option('--strategy <KIND>', 'trace formation: NET traces or regions (default region)').choices(['net', 'region']))
     .option('--max-trace-blocks <N>', 'most guest blocks per trace or region (default 32; NET: 16)', parseCount)
     .option('--workers <N>', 'tier-2 compiler threads (default: cores - 1)', parseCount)
-    .option('--pool-start-insns <N>', 'guest instructions before the compiler pool begins, if a region waits (default 5000000; 0: at the first)', parseCountOrZero)
+    .option('--pool-start-insns <N>', 'guest instructions before the compiler pool begins, if a region waits (default 5000000; 0: at the first)', parseCountUpTo(TIER2_TUNABLES.poolStartInsns.max))
     .option('--max-in-flight <N>', 'most compile tasks queued at once (default 4)', parseCount)
     .option('--opt-level <N>', 'binaryen optimizer: 0 none, 1 cheap passes (default), 2-4 full pipeline', level(4))
     .option('--shrink-level <N>', 'binaryen shrink level 0-2 (default 0)', level(2))

@@ -109,6 +109,8 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
   private readonly rewrites = new Map<number, number>();
   firstInstallMs: number | null = null;
   private poolStartedAtInsns: number | null = null;
+  /** `aot`'s close: compiling what is left, the pool's start not held back. */
+  private finishing = false;
   readonly errors: string[] = [];
   private readonly warn: (message: string) => void;
 
@@ -240,8 +242,6 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     // Every thread's: a main thread that only waits for its threads retires few.
     return this.options.waitForInstall || this.finishing || this.emu.retired >= this.options.poolStartInsns;
   }
-
-  private finishing = false;
 
   /** Sends waiting requests to the pool, the hottest head first. */
   private submitWaiting(): void {
