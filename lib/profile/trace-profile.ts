@@ -46,7 +46,7 @@ export function traceProfile(
   t: { id: number; name: string; headPc: number; entryPcs: readonly number[]; valid: boolean },
   counters: TraceCounters, runInstructions: number,
 ): TraceProfile {
-  const entries = counters.prologues - counters.handovers;
+  const entries = counters.prologues;
   return {
     id: t.id, name: t.name, headPc: t.headPc, blocks: t.entryPcs, valid: t.valid, entries,
     instructions: counters.instructions, instructionsPerEntry: perEntry(counters.instructions, entries),

@@ -100,7 +100,7 @@ export class CpuTraces implements DispatchObserver {
       return;
     }
     const { run, enter } = instance;
-    const trace = new InstalledTrace(shared.id, shared.name, shared.entryPcs, shared.exits, run, enter, shared.pages);
+    const trace = new InstalledTrace(shared.id, shared.name, shared.entryPcs, shared.enterable, shared.exits, run, enter, shared.pages);
     // The main thread lists the entries in the directory.
     this.set.add(trace, () => {});
   }

@@ -21,12 +21,15 @@ export class InstalledTrace implements RunnableTrace {
   constructor(
     readonly id: number,
     readonly name: string,
-    /** The pc of each entry (each region block); entry 0 is the head. */
+    /** The pc of each region block, by entry number; entry 0 is the head. */
     readonly entryPcs: readonly number[],
+    /** The entries it may be entered at (regionEntries): the others run in
+     *  tier 1 when control arrives there from outside the trace. */
+    readonly enterable: readonly number[],
     readonly exits: readonly DispatchExit[],
     /** Runs from the head (entry 0). */
     public run: TraceRun,
-    /** Runs from any entry. */
+    /** Runs from an enterable entry. */
     public enter: TraceRun,
     readonly pages: readonly number[],
   ) {

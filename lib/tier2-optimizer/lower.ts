@@ -8,6 +8,7 @@ import {
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
+import { internalSuccessors, regionEntries } from '../traces/region-entries.js';
 import { entryChecks } from './entry-checks.js';
 import {
   ENTER, IMPORTS, PROFILE_COUNTERS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM, profileGlobal, type ProfileCounter,
@@ -19,9 +20,10 @@ import {
  *
  *   run(fuel: i32, retired: i32, entry: i32) -> exit index
  *
- * `run` starts at the region's head; `enter` at any region block (a switch
- * on `entry` picks it), so a return into the middle of a region enters it
- * there.
+ * One function serves as `run` (from the head) and `enter` (a switch on
+ * `entry` picks the block): it is entered at the head or at any block
+ * regionEntries() allows, so that a return into the middle of a region
+ * enters it there while every loop keeps its single entry.
  * Guest registers live in wasm locals: loaded from the state block at
  * entry, stored back (those the region writes) in the one epilogue every
  * exit goes through. The epilogue then looks the next pc up in the trace
@@ -180,7 +182,7 @@ export function lowerRegion(
     m.return_call(EXIT_HELPERS.fault, [
       c(SIGNALS[signal]), c(pc), get(ADDR), retiredBefore(blockInsns), ...written.map((r) => get(REG0 + r)),
     ], i32);
-  /** The running CPU's state block: `run` and `enter` read the imported
+  /** The running CPU's state block: the trace function reads the imported
    *  global into a local once per entry; the cold exit helpers read the
    *  global itself (helperState). */
   const stateBlock = (): Binaryen.ExpressionRef => get(STATE_BASE);
@@ -419,14 +421,11 @@ export function lowerRegion(
   };
 
   // Loop headers: targets of back edges (found by DFS), where the budget is checked.
-  const internal = (b: RegionBlock): number[] => [
-    ...b.successors.filter((s): s is number => s !== null), ...b.indirectTargets.map(([, i]) => i),
-  ];
   const headers = new Set<number>();
   const state = new Array<0 | 1 | 2>(region.length).fill(0);
   const dfs = (i: number): void => {
     state[i] = 1;
-    for (const s of internal(region[i]!)) {
+    for (const s of internalSuccessors(region[i]!)) {
       if (state[s] === 1) headers.add(s);
       else if (state[s] === 0) dfs(s);
     }
@@ -439,14 +438,10 @@ export function lowerRegion(
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
   const storeWritten = (): Binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, stateBlock(), get(REG0 + r)));
 
-  /**
-   * Builds one function body over the region's CFG. `multiEntry` adds the
-   * entry switch; since entering a loop other than at its header makes the
-   * CFG irreducible (the Relooper then dispatches every iteration through a
-   * label variable), that version hands over to the head-only version, which
-   * keeps clean loops, as soon as control reaches the head.
-   */
-  const buildBody = (multiEntry: boolean): Binaryen.ExpressionRef => {
+  /** The function body over the region's CFG, entered through a switch on
+   *  `entry` when the region has more than one entry. */
+  const entries = regionEntries(region);
+  const buildBody = (): Binaryen.ExpressionRef => {
     const relooper = new binaryen.Relooper(m);
     // The one epilogue: registers written back; then, within budget and not
     // told to stop, a tail call into the trace covering the next pc (table
@@ -517,13 +512,6 @@ export function lowerRegion(
       relooper.addBranch(check, bodies[i]!, 0, 0);
       return check;
     });
-    // In the multi-entry version, reaching the head continues in `run`.
-    if (multiEntry) {
-      blocks[0] = relooper.addBlock(m.block(null, [
-        ...storeWritten(), ...bump('handovers'), ...bumpInstructions(get(ICOUNT)),
-        m.return_call(RUN, [get(FUEL), get(ICOUNT), c(0)], i32),
-      ]));
-    }
 
     irs.forEach((ir, i) => {
       const from = bodies[i]!;
@@ -574,10 +562,10 @@ export function lowerRegion(
 
     // The entry switch: `entry` i starts at region block i (default: the head).
     let start = blocks[0]!;
-    if (multiEntry) {
+    if (entries.length > 1) {
       start = relooper.addBlockWithSwitch(m.nop(), get(ENTRY));
       relooper.addBranchForSwitch(start, blocks[0]!, [], 0);
-      for (let i = 1; i < blocks.length; i++) relooper.addBranchForSwitch(start, blocks[i]!, [i], 0);
+      for (const i of entries) if (i !== 0) relooper.addBranchForSwitch(start, blocks[i]!, [i], 0);
     }
     const body = relooper.renderAndDispose(start, LABEL);
     const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
@@ -612,14 +600,9 @@ export function lowerRegion(
     }
   }
   const vars = new Array<number>(TEMP0 - PARAMS + maxTemps + 2).fill(i32);
-  m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody(false));
+  m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody());
   m.addFunctionExport(RUN, RUN);
-  if (irs.length > 1) {
-    m.addFunction(ENTER, RUN_PARAMS, i32, vars, buildBody(true));
-    m.addFunctionExport(ENTER, ENTER);
-  } else {
-    m.addFunctionExport(RUN, ENTER);
-  }
+  m.addFunctionExport(RUN, ENTER);
   return exits;
 }
 

@@ -8,6 +8,7 @@ import type { TranslatedBlock } from '../tier1-tcg/block.js';
 import { NetRecorder } from '../traces/net-recorder.js';
 import { formRegion, hotRegionOptions } from '../traces/region-former.js';
 import { regionPages, type Region } from '../traces/region.js';
+import { regionEntries } from '../traces/region-entries.js';
 import { CodeGenerations, type GenerationSnapshot } from '../traces/code-generations.js';
 import { TraceDirectory } from '../traces/trace-directory.js';
 import type { MessagePort } from 'node:worker_threads';
@@ -369,7 +370,8 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     }
     const pages = request.snapshot.pages;
     const entryPcs = request.region.blocks.map((b) => b.pc);
-    const trace = new InstalledTrace(request.id, request.name, entryPcs, result.exits, run, enter, pages);
+    const enterable = regionEntries(request.region.blocks);
+    const trace = new InstalledTrace(request.id, request.name, entryPcs, enterable, result.exits, run, enter, pages);
     // Audited traces are not listed, so that each one is entered (and
     // checked) from the dispatcher.
     const listed = this.auditor ? () => {} : (pc: number, entry: number) => this.directory.install(pc, trace.id, entry);
@@ -378,7 +380,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       return;
     }
     if (this.auditor) this.auditor.wrap(trace);
-    else this.cpus.install({ id: trace.id, name: trace.name, module: result.module, entryPcs, exits: result.exits, pages, snapshot: request.snapshot });
+    else this.cpus.install({ id: trace.id, name: trace.name, module: result.module, entryPcs, enterable, exits: result.exits, pages, snapshot: request.snapshot });
     if (counters) this.profiled.push({ trace, counters });
     this.counts.installed++;
     if (request.fromCache) this.counts.fromCache++;

@@ -19,6 +19,7 @@ export interface SharedTrace {
   readonly name: string;
   readonly module: WebAssembly.Module;
   readonly entryPcs: readonly number[];
+  readonly enterable: readonly number[];
   readonly exits: readonly DispatchExit[];
   readonly pages: readonly number[];
   /** The generations of its pages when its code was read: a CPU that sees

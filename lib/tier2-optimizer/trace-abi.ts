@@ -24,8 +24,9 @@ export const IMPORTS = {
   stateBase: 'state_base',
 } as const;
 
-/** A trace module exports `run` (entered at the head) and `enter` (at any
- *  region block, `entry` naming it). Both: (fuel, retired, entry) -> exit index. */
+/** A trace module exports `run` (entered at the head) and `enter` (at one
+ *  of the region blocks regionEntries() allows, `entry` naming it); both
+ *  (fuel, retired, entry) -> exit index, and both the same function. */
 export const RUN = 'run';
 export const ENTER = 'enter';
 
@@ -47,9 +48,8 @@ export const TRACE_TABLE_MAXIMUM = 1 << 20;
  * Trace profiling (tier2.profile, `--stats`, `--profile-out`): a module
  * compiled with it exports one mutable i64 global per counter below, named
  * `profile_<counter>`; without it the counters are not emitted at all.
- *   prologues   the function started (a dispatch or a chained tail call)
- *   handovers   `enter` reached the head and tail-called `run` (so one
- *               entry ran two prologues: entries = prologues - handovers)
+ *   prologues   the function started (a dispatch or a chained tail call):
+ *               the trace's entries
  *   instructions guest instructions retired in this trace
  *   chained     left by a tail call into another trace
  *   direct, indirect, budget, syscall, store, other
@@ -61,7 +61,7 @@ export const TRACE_TABLE_MAXIMUM = 1 << 20;
  *               chained)
  */
 export const PROFILE_COUNTERS = [
-  'prologues', 'handovers', 'instructions', 'chained', 'direct', 'indirect', 'budget', 'syscall', 'store', 'other',
+  'prologues', 'instructions', 'chained', 'direct', 'indirect', 'budget', 'syscall', 'store', 'other',
 ] as const;
 export type ProfileCounter = (typeof PROFILE_COUNTERS)[number];
 export const profileGlobal = (counter: ProfileCounter): string => `profile_${counter}`;

@@ -24,8 +24,8 @@ export class TraceSet {
   ) {}
 
   /**
-   * Puts `trace` in the table and links its entries: the head always, the
-   * other blocks where no other trace covers them yet. Calls `listed` with
+   * Puts `trace` in the table and links its entries: the head always, its
+   * other enterable blocks where no other trace covers them yet. Calls `listed` with
    * each entry linked (or waiting for tier 1). False if the table is full.
    */
   add(trace: InstalledTrace, listed: (pc: number, entry: number) => void): boolean {
@@ -47,19 +47,20 @@ export class TraceSet {
       if (!set) this.byPage.set(p, (set = new Set()));
       set.add(trace);
     }
-    trace.entryPcs.forEach((pc, entry) => {
+    for (const entry of trace.enterable) {
+      const pc = trace.entryPcs[entry]!;
       const block = this.block(pc);
       if (block === undefined) {
         const other = this.unattached.get(pc);
-        if (entry !== 0 && other !== undefined && other.trace.valid) return;
+        if (entry !== 0 && other !== undefined && other.trace.valid) continue;
         this.unattached.set(pc, { trace, entry });
       } else {
-        if (!block.valid || (entry !== 0 && block.trace !== null)) return;
+        if (!block.valid || (entry !== 0 && block.trace !== null)) continue;
         block.trace = trace;
         block.traceEntry = entry;
       }
       listed(pc, entry);
-    });
+    }
     return true;
   }
 

@@ -5,9 +5,9 @@ import { TRACE_DIRECTORY_ENTRIES, TRACE_DIRECTORY_OFFSET, TRACE_ENTRY_BITS, trac
  * guest's shared WebAssembly.Memory (a SharedArrayBuffer), written by the
  * main thread with Atomics and read by trace code itself: a trace that
  * leaves towards a pc that another trace covers tail-calls it there through
- * the trace table instead of returning to the dispatcher. Every block of a
- * region is an entry, so a return into the middle of a caller's region
- * lands in it directly.
+ * the trace table instead of returning to the dispatcher. Every block a
+ * region may be entered at (regionEntries) is listed, so a return into a
+ * caller's region lands in it directly unless it lands inside a loop.
  *
  * It is direct-mapped (a slot per pc hash, like QEMU's jump cache): a head
  * takes its slot from whatever held it, other entries only take free

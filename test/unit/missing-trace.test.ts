@@ -30,7 +30,7 @@ t.test('a dropped trace\'s slots hold the stand-in, and its blocks are unlinked'
   const set = new TraceSet(table, (pc) => blocks.get(pc), vacant);
   // Any wasm function of the run type stands for the trace's code here.
   const code = missingTrace(stateBlock()) as unknown as TraceRun;
-  const trace = new InstalledTrace(3, 'test', [0x1000, 0x1010, 0x2000], [{ kind: 'indirect' }], code, code, [1, 2]);
+  const trace = new InstalledTrace(3, 'test', [0x1000, 0x1010, 0x2000], [0, 1, 2], [{ kind: 'indirect' }], code, code, [1, 2]);
   const listed: number[] = [];
   t.ok(set.add(trace, (pc) => listed.push(pc)), 'added');
   t.ok(table.length >= 8, 'the table grew to hold slots 6 and 7');
