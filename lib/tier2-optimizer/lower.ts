@@ -8,7 +8,7 @@ import {
 } from '../runtime/layout.js';
 import { SIGNALS } from '../runtime/signals.js';
 import type { RegionBlock } from '../traces/region.js';
-import { internalSuccessors, regionEntries } from '../traces/region-entries.js';
+import { loopHeaders, regionEntries } from '../traces/region-entries.js';
 import { entryChecks } from './entry-checks.js';
 import {
   ENTER, IMPORTS, PROFILE_COUNTERS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM, profileGlobal, type ProfileCounter,
@@ -420,18 +420,8 @@ export function lowerRegion(
     return out;
   };
 
-  // Loop headers: targets of back edges (found by DFS), where the budget is checked.
-  const headers = new Set<number>();
-  const state = new Array<0 | 1 | 2>(region.length).fill(0);
-  const dfs = (i: number): void => {
-    state[i] = 1;
-    for (const s of internalSuccessors(region[i]!)) {
-      if (state[s] === 1) headers.add(s);
-      else if (state[s] === 0) dfs(s);
-    }
-    state[i] = 2;
-  };
-  dfs(0);
+  // Loop headers, where the budget is checked.
+  const headers = loopHeaders(region);
 
   // The directory slot's byte offset, as traceDirectorySlot() computes it.
   const slotOffset = (): Binaryen.ExpressionRef =>

@@ -52,6 +52,34 @@ export function regionEntries(blocks: readonly RegionBlock[]): number[] {
   return entries;
 }
 
+/** The region's loop headers: targets of back edges of a depth-first walk
+ *  from the head (iteratively, like stronglyConnected). */
+export function loopHeaders(blocks: readonly RegionBlock[]): Set<number> {
+  const succ = blocks.map(internalSuccessors);
+  const headers = new Set<number>();
+  if (blocks.length === 0) return headers;
+  const state = new Array<0 | 1 | 2>(blocks.length).fill(0);
+  const work: Array<[node: number, next: number]> = [[0, 0]];
+  state[0] = 1;
+  while (work.length > 0) {
+    const top = work[work.length - 1]!;
+    const [v, k] = top;
+    if (k < succ[v]!.length) {
+      top[1]++;
+      const w = succ[v]![k]!;
+      if (state[w] === 1) headers.add(w);
+      else if (state[w] === 0) {
+        state[w] = 1;
+        work.push([w, 0]);
+      }
+      continue;
+    }
+    state[v] = 2;
+    work.pop();
+  }
+  return headers;
+}
+
 /** Tarjan's algorithm, iteratively (regions may be long chains): the
  *  strongly connected component of each node, numbered in finishing order. */
 function stronglyConnected(succ: readonly (readonly number[])[]): number[] {
