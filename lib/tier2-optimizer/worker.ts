@@ -1,4 +1,5 @@
 import { lowerThreadPriority } from '../runtime/thread-priority.js';
+import { collectLoadGarbage } from './binaryen-loader.js';
 import { binaryenLoad } from './binaryen.js';
 import { compileTask } from './compile.js';
 import type { CompileResult, WarmupResult, WorkerTask } from './task.js';
@@ -23,6 +24,7 @@ export default function compileInWorker(task: WorkerTask): CompileResult | Warmu
     const t0 = performance.now();
     const warm = compileTask(warmupCompileTask());
     if (warm.status !== 'compiled') throw new Error('the warm-up region did not compile');
+    if (binaryenLoad.how === 'cached') collectLoadGarbage();
     return { binaryen: binaryenLoad, warmupCompileMs: performance.now() - t0 };
   }
   if (task.startedAt) stampStart(task.startedAt);
