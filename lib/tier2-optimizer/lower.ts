@@ -64,6 +64,18 @@ const PARAMS = 3;
 const STATE_PC = STATE.PC * 4;
 
 /**
+ * Instructions a trace may run past its budget at a loop header it may not
+ * be entered at (an inner loop: regionEntries), so that it leaves at the
+ * next enterable header or exit instead. Leaving at the inner header would
+ * resume there in tier 1 until control reached an entry, and in a run with
+ * a trace cache start the compiler pool for the region headed there, which
+ * the cache holds only if an earlier run's slices happened to end there
+ * too. A loop running this long past its budget still leaves. (The stop
+ * flag is checked at every header as before.)
+ */
+const INNER_HEADER_GRACE = 1 << 17;
+
+/**
  * The rare paths leave the trace function by a tail call to one of these
  * helpers of the module: a call inside hot code (even on a branch never
  * taken) made V8's code for the whole loop slower, while a tail call is an
@@ -431,6 +443,7 @@ export function lowerRegion(
   /** The function body over the region's CFG, entered through a switch on
    *  `entry` when the region has more than one entry. */
   const entries = regionEntries(region);
+  const enterable = new Set(entries);
   const buildBody = (): Binaryen.ExpressionRef => {
     const relooper = new binaryen.Relooper(m);
     // The one epilogue: registers written back; then, within budget and not
@@ -494,7 +507,8 @@ export function lowerRegion(
       if (!header && !entryChecked) return bodies[i]!;
       const check = relooper.addBlock(m.nop());
       if (header) {
-        const outOfBudget = m.i32.ge_s(get(ICOUNT), get(FUEL));
+        const fuel = enterable.has(i) ? get(FUEL) : m.i32.add(get(FUEL), c(INNER_HEADER_GRACE));
+        const outOfBudget = m.i32.ge_s(get(ICOUNT), fuel);
         const stop = setsStop ? m.i32.or(outOfBudget, load32(m, STATE.STOP * 4, 4, stateBlock())) : outOfBudget;
         relooper.addBranch(check, resume(), stop, m.block(null, [storePc(c(ir.pc)), ...bump('budget')]));
       }
