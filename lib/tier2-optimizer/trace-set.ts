@@ -25,8 +25,9 @@ export class TraceSet {
 
   /**
    * Puts `trace` in the table and links its entries: the head always, its
-   * other enterable blocks where no other trace covers them yet. Calls `listed` with
-   * each entry linked (or waiting for tier 1). False if the table is full.
+   * other enterable blocks where no other trace covers them yet. Calls
+   * `listed` with each entry linked (or waiting for tier 1). False if the
+   * table is full.
    */
   add(trace: InstalledTrace, listed: (pc: number, entry: number) => void): boolean {
     const slots = 2 * trace.id + 2;

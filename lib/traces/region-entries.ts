@@ -53,35 +53,21 @@ export function regionEntries(blocks: readonly RegionBlock[]): number[] {
 }
 
 /** The region's loop headers: targets of back edges of a depth-first walk
- *  from the head (iteratively, like stronglyConnected). */
+ *  from the head. */
 export function loopHeaders(blocks: readonly RegionBlock[]): Set<number> {
-  const succ = blocks.map(internalSuccessors);
   const headers = new Set<number>();
   if (blocks.length === 0) return headers;
-  const state = new Array<0 | 1 | 2>(blocks.length).fill(0);
-  const work: Array<[node: number, next: number]> = [[0, 0]];
-  state[0] = 1;
-  while (work.length > 0) {
-    const top = work[work.length - 1]!;
-    const [v, k] = top;
-    if (k < succ[v]!.length) {
-      top[1]++;
-      const w = succ[v]![k]!;
-      if (state[w] === 1) headers.add(w);
-      else if (state[w] === 0) {
-        state[w] = 1;
-        work.push([w, 0]);
-      }
-      continue;
-    }
-    state[v] = 2;
-    work.pop();
-  }
+  const onPath = new Array<boolean>(blocks.length).fill(false);
+  depthFirst(blocks.map(internalSuccessors), [0], {
+    discover: (v) => { onPath[v] = true; },
+    revisit: (_v, w) => { if (onPath[w]) headers.add(w); },
+    finish: (v) => { onPath[v] = false; },
+  });
   return headers;
 }
 
-/** Tarjan's algorithm, iteratively (regions may be long chains): the
- *  strongly connected component of each node, numbered in finishing order. */
+/** Tarjan's algorithm: the strongly connected component of each node,
+ *  numbered in finishing order. */
 function stronglyConnected(succ: readonly (readonly number[])[]): number[] {
   const n = succ.length;
   const index = new Array<number>(n).fill(-1);
@@ -90,40 +76,63 @@ function stronglyConnected(succ: readonly (readonly number[])[]): number[] {
   const stack: number[] = [];
   let counter = 0;
   let components = 0;
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
+  depthFirst(succ, succ.keys(), {
+    discover: (v) => {
+      index[v] = low[v] = counter++;
+      stack.push(v);
+    },
+    revisit: (v, w) => {
+      if (component[w] === -1) low[v] = Math.min(low[v]!, index[w]!);
+    },
+    finish: (v, parent) => {
+      if (parent !== -1) low[parent] = Math.min(low[parent]!, low[v]!);
+      if (low[v] !== index[v]) return;
+      let w: number;
+      do {
+        w = stack.pop()!;
+        component[w] = components;
+      } while (w !== v);
+      components++;
+    },
+  });
+  return component;
+}
+
+interface DepthFirstVisitor {
+  /** `v` is reached for the first time (a root, or by a tree edge). */
+  discover(v: number): void;
+  /** An edge from `v` to `w`, reached before. */
+  revisit(v: number, w: number): void;
+  /** `v`'s successors are all done; `parent` is -1 for a root. */
+  finish(v: number, parent: number): void;
+}
+
+/** A depth-first walk from each root not reached yet, successors in order;
+ *  iterative, since regions may be long chains. */
+function depthFirst(succ: readonly (readonly number[])[], roots: Iterable<number>, visit: DepthFirstVisitor): void {
+  const reached = new Array<boolean>(succ.length).fill(false);
+  for (const root of roots) {
+    if (reached[root]) continue;
+    reached[root] = true;
+    visit.discover(root);
     const work: Array<[node: number, next: number]> = [[root, 0]];
-    index[root] = low[root] = counter++;
-    stack.push(root);
     while (work.length > 0) {
       const top = work[work.length - 1]!;
       const [v, k] = top;
       if (k < succ[v]!.length) {
         top[1]++;
         const w = succ[v]![k]!;
-        if (index[w] === -1) {
-          index[w] = low[w] = counter++;
-          stack.push(w);
+        if (reached[w]) {
+          visit.revisit(v, w);
+        } else {
+          reached[w] = true;
+          visit.discover(w);
           work.push([w, 0]);
-        } else if (component[w] === -1) {
-          low[v] = Math.min(low[v]!, index[w]!);
         }
         continue;
       }
       work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1]![0];
-        low[parent] = Math.min(low[parent]!, low[v]!);
-      }
-      if (low[v] === index[v]) {
-        let w: number;
-        do {
-          w = stack.pop()!;
-          component[w] = components;
-        } while (w !== v);
-        components++;
-      }
+      visit.finish(v, work.length > 0 ? work[work.length - 1]![0] : -1);
     }
   }
-  return component;
 }
