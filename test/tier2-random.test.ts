@@ -1,8 +1,7 @@
 import t from 'tap';
-import { counterReader } from '../lib/profile/trace-profile.js';
 import { Emulator, Tier2Pool } from '../lib/index.js';
 import { compileTask } from '../lib/tier2-optimizer/compile.js';
-import { importsForTrace, traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
+import { instantiateTrace, traceImports } from '../lib/tier2-optimizer/runtime-imports.js';
 import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from '../lib/tier2-optimizer/trace-abi.js';
 import { createGuestAccess } from '../lib/runtime/guest-access.js';
 import { GUEST_BASE, STATE } from '../lib/runtime/layout.js';
@@ -84,10 +83,9 @@ t.test('straight-line blocks: tier 1 = tier 2', async (t) => {
       if (result.status !== 'compiled') throw new Error('unexpected stale result');
       const table = new WebAssembly.Table({ element: 'anyfunc', initial: TRACE_TABLE_INITIAL, maximum: TRACE_TABLE_MAXIMUM });
       const imports = traceImports(emu.space.memory, emu.space.state, table, createGuestAccess(emu.space), (_csr, k) => k, () => 0);
-      const exports = new WebAssembly.Instance(result.module, importsForTrace(imports, seed)).exports;
-      const run = exports['run'] as (fuel: number, retired: number, entry: number) => number;
+      // From JavaScript, with the registers in the state block.
+      const { run, counters } = instantiateTrace(result.module, imports, seed, emu.space.state);
       const exit = run(1e9, 0, 0);
-      const counters = counterReader(exports);
       t.equal(counters !== null, profile, `seed ${seed} O${optimizeLevel}: profile counters ${profile ? 'exported' : 'absent'}`);
       if (counters) {
         const c = counters();

@@ -26,17 +26,12 @@ export class TraceAuditor {
   constructor(private readonly space: AddressSpace, private readonly dispatcher: Dispatcher) {}
 
   wrap(trace: InstalledTrace): void {
-    const { run, enter } = trace;
+    const { run } = trace;
     let left = TraceAuditor.ENTRIES_PER_TRACE;
-    const audited = (fn: TraceRun): TraceRun => (fuel, retired, entry) => {
-      if (--left <= 0) {
-        trace.run = run;
-        trace.enter = enter;
-      }
-      return this.audit(trace, fn, fuel, retired, entry);
+    trace.run = (fuel, retired, entry) => {
+      if (--left <= 0) trace.run = run;
+      return this.audit(trace, run, fuel, retired, entry);
     };
-    trace.run = audited(run);
-    trace.enter = audited(enter);
   }
 
   private audit(trace: InstalledTrace, run: TraceRun, fuel: number, retired: number, entry: number): number {

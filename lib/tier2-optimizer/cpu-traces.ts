@@ -48,7 +48,7 @@ export class CpuTraces implements DispatchObserver {
   constructor(
     private readonly dispatcher: Dispatcher,
     memory: WebAssembly.Memory,
-    state: Int32Array,
+    private readonly state: Int32Array,
     access: GuestAccess,
     readCounter: (csr: number, retired: number) => number,
     private readonly settings: CpuTier2Start,
@@ -64,7 +64,7 @@ export class CpuTraces implements DispatchObserver {
     const d = dispatcher;
     d.profileFor(this, settings.hotThreshold, settings.waitForInstall);
     d.traces = this.set.traces;
-    d.enterTrace = traceTrampoline(table);
+    d.enterTrace = traceTrampoline(table, memory, state);
     d.onTranslated = (block) => this.set.attach(block);
     d.onInvalidate = (first, end) => this.invalidate(first, end);
   }
@@ -93,14 +93,14 @@ export class CpuTraces implements DispatchObserver {
     if (!this.generations.isCurrent(shared.snapshot)) return;
     let instance: TraceInstance;
     try {
-      instance = instantiateTrace(shared.module, this.imports, shared.id);
+      instance = instantiateTrace(shared.module, this.imports, shared.id, this.state);
     } catch {
       // It instantiated on the main thread; should it not here, this CPU
       // runs that code in tier 1 (its slots keep the stand-in).
       return;
     }
-    const { run, enter } = instance;
-    const trace = new InstalledTrace(shared.id, shared.name, shared.entryPcs, shared.enterable, shared.exits, run, enter, shared.pages);
+    const { code, run } = instance;
+    const trace = new InstalledTrace(shared.id, shared.name, shared.entryPcs, shared.enterable, shared.exits, code, run, shared.pages);
     // The main thread lists the entries in the directory.
     this.set.add(trace, () => {});
   }

@@ -1,7 +1,8 @@
 import type { DispatchExit, RunnableTrace } from '../runtime/dispatcher.js';
 import type { TranslatedBlock } from '../tier1-tcg/block.js';
 
-/** A trace module's run function: (fuel, retired, entry) -> exit index. */
+/** A trace's function as JavaScript calls it: (fuel, retired, entry) ->
+ *  exit index, with the registers in the state block (trace-abi.ts). */
 export type TraceRun = (fuel: number, retired: number, entry: number) => number;
 
 /** A compiled region, instantiated and entered by the dispatcher in place
@@ -27,10 +28,10 @@ export class InstalledTrace implements RunnableTrace {
      *  tier 1 when control arrives there from outside the trace. */
     readonly enterable: readonly number[],
     readonly exits: readonly DispatchExit[],
-    /** Runs from the head (entry 0). */
+    /** The module's function (trace-abi.ts), for the trace table. */
+    readonly code: WebAssembly.ExportValue,
+    /** The same from JavaScript, at any enterable entry. */
     public run: TraceRun,
-    /** Runs from an enterable entry. */
-    public enter: TraceRun,
     readonly pages: readonly number[],
   ) {
     this.headPc = entryPcs[0]!;

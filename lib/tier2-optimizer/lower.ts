@@ -11,26 +11,27 @@ import type { RegionBlock } from '../traces/region.js';
 import { loopHeaders, regionEntries } from '../traces/region-entries.js';
 import { entryChecks } from './entry-checks.js';
 import {
-  ENTER, IMPORTS, PROFILE_COUNTERS, RESUME_EXIT, RUN, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM, profileGlobal, type ProfileCounter,
+  ENTER, IMPORTS, PASSED_REGS, PROFILE_COUNTERS, RESUME_EXIT, RUN, RUN_PARAMS, TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM, profileGlobal,
+  type ProfileCounter,
 } from './trace-abi.js';
 
 /**
  * Tier-2 back end: lowers a region's IR blocks to one WebAssembly function
  * with binaryen, in the style of AssemblyScript's code generator.
  *
- *   run(fuel: i32, retired: i32, entry: i32) -> exit index
+ *   run(fuel: i32, retired: i32, entry: i32, x1..x31: i32) -> exit index
  *
  * One function serves as `run` (from the head) and `enter` (a switch on
  * `entry` picks the block): it is entered at the head or at any block
  * regionEntries() allows, so that a return into the middle of a region
  * enters it there while every loop keeps its single entry.
- * Guest registers live in wasm locals: loaded from the state block at
- * entry, stored back (those the region writes) in the one epilogue every
- * exit goes through. The epilogue then looks the next pc up in the trace
- * directory and, when a trace is installed there, tail-calls it through the
- * shared trace table (passing the budget and the instructions retired so
- * far); otherwise it returns the exit index, and the trace's id, to the
- * dispatcher. Control flow inside the region is handed to binaryen's
+ * Guest registers live in wasm locals: they are the function's parameters
+ * (trace-abi.ts). Every exit goes through one epilogue, which looks the next
+ * pc up in the trace directory and, when a trace is installed there,
+ * tail-calls it through the shared trace table, passing the budget, the
+ * instructions retired so far and the registers; otherwise it writes the
+ * registers back to the state block and returns the exit index, and the
+ * trace's id, to the dispatcher. Control flow inside the region is handed to binaryen's
  * Relooper, so loops stay loops; loop headers check the instruction budget
  * (`fuel`) and the stop flag (set when a store rewrote translated code) so a
  * long-running loop still returns to the dispatcher. Guest memory is the
@@ -44,22 +45,25 @@ import {
 const i32 = binaryen.i32;
 const none = binaryen.none;
 
-const RUN_PARAMS = binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i32]);
+const RUN_TYPE = binaryen.createType(new Array<number>(RUN_PARAMS).fill(i32));
 
-// Local layout: three parameters, then scratch, then registers and temps.
+// Local layout: the parameters (fuel, retired, entry, x1..x31), then
+// scratch, then temps.
 const FUEL = 0;
 const ICOUNT = 1;
 const ENTRY = 2;
-const LABEL = 3;
-const ADDR = 4;
-const VAL = 5;
-const E1 = 6;
-const E2 = 7;
-const EXIT = 8;
-const CHAIN = 9; // the pc to continue at in another trace, or 0
-const REG0 = 9; // x_r is local REG0 + r, r in 1..31
-const TEMP0 = REG0 + 32;
-const PARAMS = 3;
+const REG0 = 2; // x_r is local REG0 + r, r in 1..31
+const PARAMS = RUN_PARAMS;
+const LABEL = PARAMS;
+const ADDR = PARAMS + 1;
+const VAL = PARAMS + 2;
+const E1 = PARAMS + 3;
+const E2 = PARAMS + 4;
+const EXIT = PARAMS + 5;
+const CHAIN = PARAMS + 6; // the pc to continue at in another trace, or 0
+const TEMP0 = PARAMS + 7;
+/** x1..x31, as the parameters pass them. */
+const REGS = Array.from({ length: PASSED_REGS }, (_, k) => k + 1);
 
 const STATE_PC = STATE.PC * 4;
 
@@ -83,13 +87,13 @@ const INNER_HEADER_GRACE = 1 << 17;
  * output works as well, but binaryen 132's Relooper then throws a
  * wasm::ParseException on some regions.)
  *
- *   fault_exit(signal, pc, addr, retired, written registers...)
+ *   fault_exit(signal, pc, addr, retired, x1..x31)
  *       writes the registers back and reports `retired`, so that a guest
  *       handler sees the state at the faulting instruction, then calls the
  *       fault import (throws)
- *   store_exit(addr, value, size, pc, next, retired, retiredIfFault)
- *       hands a store the fast path declined to the runtime, then leaves the
- *       trace to resume at `next` (the caller has written its registers back)
+ *   store_exit(addr, value, size, pc, next, retired, retiredIfFault, x1..x31)
+ *       writes the registers back, hands a store the fast path declined to
+ *       the runtime, then leaves the trace to resume at `next`
  */
 const EXIT_HELPERS = { fault: 'fault_exit', store: 'store_exit' } as const;
 
@@ -150,19 +154,7 @@ export function lowerRegion(
     return i;
   };
 
-  // Registers the region reads and writes (a write needs the register
-  // loaded too: an exit taken before the write stores it back unchanged).
-  const regsRead = new Set<number>();
-  const regsWritten = new Set<number>();
-  let maxTemps = 0;
-  for (const ir of irs) {
-    maxTemps = Math.max(maxTemps, ir.tempCount);
-    for (const op of ir.ops) {
-      if (op.op === 'getreg') regsRead.add(op.reg);
-      else if (op.op === 'setreg') regsWritten.add(op.reg);
-    }
-  }
-  const written = [...regsWritten].sort((a, b) => a - b);
+  const maxTemps = Math.max(0, ...irs.map((ir) => ir.tempCount));
   // Only this region's own in-line slow stores (AMOs, sc) can set the stop
   // flag while it runs: it is clear whenever a trace is entered (the
   // dispatcher clears it, and a trace that set it does not chain). Without
@@ -186,14 +178,15 @@ export function lowerRegion(
   /** The instructions retired before the current block (of `blockInsns`,
    *  which ICOUNT already counts): what a fault in it reports. */
   const retiredBefore = (blockInsns: number): Binaryen.ExpressionRef => m.i32.sub(get(ICOUNT), c(blockInsns));
+  /** The registers, as arguments: of a chained trace, or of an exit
+   *  helper that writes them back (smaller code than the stores at every
+   *  site). */
+  const regArgs = (): Binaryen.ExpressionRef[] => REGS.map((r) => get(REG0 + r));
   /** A fault at the instruction at `pc`: the helper writes back the
-   *  registers this region writes (passed as arguments, which is smaller
-   *  code than the stores at every site) and reports the instructions of
-   *  the blocks before the faulting one, as tier 1 counts them. */
+   *  registers and reports the instructions of the blocks before the
+   *  faulting one, as tier 1 counts them. */
   const raise = (signal: keyof typeof SIGNALS, pc: number, blockInsns: number): Binaryen.ExpressionRef =>
-    m.return_call(EXIT_HELPERS.fault, [
-      c(SIGNALS[signal]), c(pc), get(ADDR), retiredBefore(blockInsns), ...written.map((r) => get(REG0 + r)),
-    ], i32);
+    m.return_call(EXIT_HELPERS.fault, [c(SIGNALS[signal]), c(pc), get(ADDR), retiredBefore(blockInsns), ...regArgs()], i32);
   /** The running CPU's state block: the trace function reads the imported
    *  global into a local once per entry; the cold exit helpers read the
    *  global itself (helperState). */
@@ -388,16 +381,15 @@ export function lowerRegion(
           if (isLastEffect(ir.ops, opIndex)) {
             const retired = m.i32.sub(get(ICOUNT), c(n - insnIndex - 1));
             out.push(m.if(m.i32.ne(flags, c(PERM.WRITE)), m.block(null, [
-              ...storeWritten(),
               ...bump('store'),
               ...bumpInstructions(retired),
               m.return_call(EXIT_HELPERS.store,
-                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired, retiredBefore(n)], i32),
+                [get(ADDR), get(VAL), c(op.size), c(insnPc), c(insnPc + insnSize), retired, retiredBefore(n), ...regArgs()], i32),
             ])), store);
           } else {
             // The call may throw the fault: the registers and the count first.
             const slow = m.block(null, [
-              ...storeWritten(), ...reportExit(retiredBefore(n)),
+              ...storeRegs(), ...reportExit(retiredBefore(n)),
               m.call(IMPORTS.storeSlow, [get(ADDR), get(VAL), c(op.size), c(insnPc)], none),
             ]);
             out.push(m.if(m.i32.eq(flags, c(PERM.WRITE)), store, slow));
@@ -413,7 +405,7 @@ export function lowerRegion(
           checkAligned(true);
           const flags = m.i32.and(pageEntry(get(ADDR)), c(PERM.READ | PERM.WRITE | PERM.CODE));
           const slow = m.block(null, [
-            ...storeWritten(), ...reportExit(retiredBefore(n)),
+            ...storeRegs(), ...reportExit(retiredBefore(n)),
             set(TEMP0 + op.dst.id, m.call(IMPORTS.atomicSlow, [c(ATOMIC_OPS.indexOf(op.kind)), get(ADDR), get(VAL), get(E2), c(insnPc)], i32)),
           ]);
           out.push(m.if(m.i32.eq(flags, c(PERM.READ | PERM.WRITE)), atomicRmw(op.kind, TEMP0 + op.dst.id), slow));
@@ -438,7 +430,7 @@ export function lowerRegion(
   // The directory slot's byte offset, as traceDirectorySlot() computes it.
   const slotOffset = (): Binaryen.ExpressionRef =>
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
-  const storeWritten = (): Binaryen.ExpressionRef[] => written.map((r) => m.i32.store(r * 4, 4, stateBlock(), get(REG0 + r)));
+  const storeRegs = (): Binaryen.ExpressionRef[] => REGS.map((r) => m.i32.store(r * 4, 4, stateBlock(), get(REG0 + r)));
 
   /** The function body over the region's CFG, entered through a switch on
    *  `entry` when the region has more than one entry. */
@@ -446,10 +438,11 @@ export function lowerRegion(
   const enterable = new Set(entries);
   const buildBody = (): Binaryen.ExpressionRef => {
     const relooper = new binaryen.Relooper(m);
-    // The one epilogue: registers written back; then, within budget and not
-    // told to stop, a tail call into the trace covering the next pc (table
-    // slot 2*id for its head, 2*id+1 for its other entries); otherwise the
-    // retired count and this trace's id, and return.
+    // The one epilogue: within budget and not told to stop, a tail call
+    // into the trace covering the next pc (table slot 2*id for its head,
+    // 2*id+1 for its other entries) with the registers; otherwise the
+    // registers written back, the retired count and this trace's id, and
+    // return.
     // The slot's offset and its value are read once, into the scratch
     // locals of loads and stores (free here).
     const SLOT = E1;
@@ -460,7 +453,6 @@ export function lowerRegion(
     const mayChain = m.i32.and(m.i32.ne(get(CHAIN), c(0)),
       setsStop ? m.i32.and(withinBudget, m.i32.eqz(load32(m, STATE.STOP * 4, 4, stateBlock()))) : withinBudget);
     const epilogue = relooper.addBlock(m.block(null, [
-      ...storeWritten(),
       ...bumpInstructions(get(ICOUNT)),
       m.if(mayChain, m.block(null, [
         set(SLOT, slotOffset()),
@@ -470,9 +462,10 @@ export function lowerRegion(
           // The pc, for a CPU whose table does not hold that trace (yet, or
           // any more): its slot there resumes in the dispatcher at this pc.
           storePc(get(CHAIN)),
-          m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf()], RUN_PARAMS, i32),
+          m.return_call_indirect(IMPORTS.table, tableSlot, [get(FUEL), get(ICOUNT), entryOf(), ...regArgs()], RUN_TYPE, i32),
         ])),
       ])),
+      ...storeRegs(),
       ...reportExit(get(ICOUNT)),
       m.return(get(EXIT)),
     ]));
@@ -572,24 +565,26 @@ export function lowerRegion(
       for (const i of entries) if (i !== 0) relooper.addBranchForSwitch(start, blocks[i]!, [i], 0);
     }
     const body = relooper.renderAndDispose(start, LABEL);
-    const used = [...new Set([...regsRead, ...regsWritten])].sort((a, b) => a - b);
     const prologue = [
       set(STATE_BASE, m.global.get(IMPORTS.stateBase, i32)),
-      ...used.map((r) => set(REG0 + r, load32(m, r * 4, 4, get(STATE_BASE)))),
       ...(profiling ? [set(ENTRY_ICOUNT, get(ICOUNT)), ...bump('prologues')] : []),
     ];
     // Every path ends in a return; the trailing unreachable types the body.
     return m.block(null, [...prologue, body, m.unreachable()], i32);
   };
 
-  // The helpers' parameters are locals 0.. as well.
-  m.addFunction(EXIT_HELPERS.fault, binaryen.createType([i32, i32, i32, i32, ...written.map(() => i32)]), i32, [], m.block(null, [
-    ...written.map((r, k) => m.i32.store(r * 4, 4, helperState(), get(4 + k))),
+  // The helpers' parameters are locals 0.. as well; the registers come last.
+  const helperType = (leading: number): Binaryen.Type => binaryen.createType(new Array<number>(leading + PASSED_REGS).fill(i32));
+  const storeHelperRegs = (leading: number): Binaryen.ExpressionRef[] =>
+    REGS.map((r) => m.i32.store(r * 4, 4, helperState(), get(leading + r - 1)));
+  m.addFunction(EXIT_HELPERS.fault, helperType(4), i32, [], m.block(null, [
+    ...storeHelperRegs(4),
     ...reportExit(get(3), helperState),
     m.call(IMPORTS.fault, [get(0), get(1), get(2)], none), m.unreachable(),
   ], i32));
   // A store the runtime turns into a fault counts as a fault does.
-  m.addFunction(EXIT_HELPERS.store, binaryen.createType([i32, i32, i32, i32, i32, i32, i32]), i32, [], m.block(null, [
+  m.addFunction(EXIT_HELPERS.store, helperType(7), i32, [], m.block(null, [
+    ...storeHelperRegs(7),
     ...reportExit(get(6), helperState),
     m.call(IMPORTS.storeSlow, [get(0), get(1), get(2), get(3)], none),
     storePc(get(4), helperState),
@@ -604,7 +599,7 @@ export function lowerRegion(
     }
   }
   const vars = new Array<number>(TEMP0 - PARAMS + maxTemps + 2).fill(i32);
-  m.addFunction(RUN, RUN_PARAMS, i32, vars, buildBody());
+  m.addFunction(RUN, RUN_TYPE, i32, vars, buildBody());
   m.addFunctionExport(RUN, RUN);
   m.addFunctionExport(RUN, ENTER);
   return exits;

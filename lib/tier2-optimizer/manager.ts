@@ -143,13 +143,10 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       ? RegionCache.open(cache, { tier2: options, memoryModel: emu.memoryModel, maxBlockInsns: d.translator.maxBlockInsns }, this.warn)
       : null;
     if (this.regionCache) this.loadFromCache(this.regionCache);
-    // Audited traces run through the auditor's wrappers of run and enter.
+    // Audited traces run through the auditor's wrapper of run.
     d.enterTrace = this.auditor
-      ? (slot, fuel, retired, entry) => {
-          const trace = this.installed.traces[slot >> 1]!;
-          return ((slot & 1) === 0 ? trace.run : trace.enter)(fuel, retired, entry);
-        }
-      : traceTrampoline(table);
+      ? (slot, fuel, retired, entry) => this.installed.traces[slot >> 1]!.run(fuel, retired, entry)
+      : traceTrampoline(table, emu.space.memory, emu.space.state);
   }
 
   private get dispatcher(): Dispatcher {
@@ -354,12 +351,12 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     }
     let instance: TraceInstance;
     try {
-      instance = instantiateTrace(result.module, this.imports, request.id);
+      instance = instantiateTrace(result.module, this.imports, request.id, this.emu.space.state);
     } catch (e) {
       this.fail(request, `cannot instantiate: ${(e as Error).message}`);
       return;
     }
-    const { run, enter, counters } = instance;
+    const { code, run, counters } = instance;
     // A cached region's blocks, or another thread's, need not have run in
     // this thread's tier 1 yet.
     const head = this.dispatcher.cache.get(request.head);
@@ -371,7 +368,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     const pages = request.snapshot.pages;
     const entryPcs = request.region.blocks.map((b) => b.pc);
     const enterable = regionEntries(request.region.blocks);
-    const trace = new InstalledTrace(request.id, request.name, entryPcs, enterable, result.exits, run, enter, pages);
+    const trace = new InstalledTrace(request.id, request.name, entryPcs, enterable, result.exits, code, run, pages);
     // Audited traces are not listed, so that each one is entered (and
     // checked) from the dispatcher.
     const listed = this.auditor ? () => {} : (pc: number, entry: number) => this.directory.install(pc, trace.id, entry);

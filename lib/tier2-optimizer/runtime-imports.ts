@@ -1,7 +1,7 @@
 import type { GuestAccess } from '../runtime/guest-access.js';
 import { STATE } from '../runtime/layout.js';
 import { GuestFault, signalName, type SignalName } from '../runtime/signals.js';
-import { ENTER, IMPORTS, RUN } from './trace-abi.js';
+import { ENTER, IMPORTS, PASSED_REGS, RUN } from './trace-abi.js';
 import type { TraceRun } from './installed-trace.js';
 import { counterReader, type TraceCounters } from '../profile/trace-profile.js';
 
@@ -53,17 +53,21 @@ export function importsForTrace(shared: WebAssembly.Imports, id: number): WebAss
 }
 
 export interface TraceInstance {
+  /** The trace's function, for the trace table. */
+  readonly code: WebAssembly.ExportValue;
+  /** The same, callable from JavaScript with the registers in the state
+   *  block (the audit's way in). */
   readonly run: TraceRun;
-  readonly enter: TraceRun;
   /** With tier2.profile: the instance's counters; null without. */
   readonly counters: (() => TraceCounters) | null;
 }
 
-/** Instantiates a trace module as trace `id`; throws if it does not fit. */
-export function instantiateTrace(module: WebAssembly.Module, shared: WebAssembly.Imports, id: number): TraceInstance {
+/** Instantiates a trace module as trace `id` for the CPU whose state block
+ *  is `state`; throws if it does not fit. */
+export function instantiateTrace(module: WebAssembly.Module, shared: WebAssembly.Imports, id: number, state: Int32Array): TraceInstance {
   const instance = new WebAssembly.Instance(module, importsForTrace(shared, id));
-  const run = instance.exports[RUN] as TraceRun;
-  const enter = instance.exports[ENTER] as TraceRun;
-  if (typeof run !== 'function' || typeof enter !== 'function') throw new Error('the module lacks its run/enter exports');
-  return { run, enter, counters: counterReader(instance.exports) };
+  const code = instance.exports[RUN] as (...args: number[]) => number;
+  if (typeof code !== 'function' || instance.exports[ENTER] !== code) throw new Error('the module lacks its run/enter exports');
+  const run: TraceRun = (fuel, retired, entry) => code(fuel, retired, entry, ...state.subarray(1, 1 + PASSED_REGS));
+  return { code, run, counters: counterReader(instance.exports) };
 }

@@ -25,10 +25,24 @@ export const IMPORTS = {
 } as const;
 
 /** A trace module exports `run` (entered at the head) and `enter` (at one
- *  of the region blocks regionEntries() allows, `entry` naming it); both
- *  (fuel, retired, entry) -> exit index, and both the same function. */
+ *  of the region blocks regionEntries() allows, `entry` naming it), both
+ *  the same function:
+ *
+ *    run(fuel, retired, entry, x1, ..., x31) -> exit index
+ *
+ *  The guest registers come in as parameters: a trace chaining into the
+ *  next one passes its locals straight on (a tail call through the table),
+ *  instead of storing them to the state block for the next trace to load
+ *  again. Whatever leaves a trace for the runtime (a return to the
+ *  dispatcher, a fault, a slow store or atomic) writes all of them back to
+ *  the state block first; the dispatcher enters traces through the
+ *  trampoline (trace-trampoline.ts), which loads them from it. */
 export const RUN = 'run';
 export const ENTER = 'enter';
+/** x1..x31: x0 is not passed. */
+export const PASSED_REGS = 31;
+/** fuel, retired, entry, then the registers. */
+export const RUN_PARAMS = 3 + PASSED_REGS;
 
 /** The trace id a table slot's stand-in reports in STATE.EXIT_TRACE: the
  *  chain went to a trace this CPU has not instantiated (or has dropped),

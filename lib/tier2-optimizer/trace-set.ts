@@ -40,8 +40,8 @@ export class TraceSet {
     }
     // Into the table first, then the links and the directory: once listed,
     // other traces may tail-call it.
-    table.set(2 * trace.id, trace.run as unknown as WebAssembly.ExportValue);
-    table.set(2 * trace.id + 1, trace.enter as unknown as WebAssembly.ExportValue);
+    table.set(2 * trace.id, trace.code);
+    table.set(2 * trace.id + 1, trace.code);
     this.traces[trace.id] = trace;
     for (const p of trace.pages) {
       let set = this.byPage.get(p);
