@@ -7,7 +7,7 @@ import { Emulator, Tier2Pool } from '../lib/index.js';
 import { assembleWords, writeElf } from './helpers/elf-writer.js';
 import { captureState } from './helpers/guest-state.js';
 import { qemuPath } from './helpers/guest.js';
-import { ALU_RR, OP, add, addi, b, ECALL, jal, li, lw, r, shiftImm, sw } from './helpers/rv-encode.js';
+import { add, addi, aluRR, b, ECALL, jal, li, lw, shiftImm, sw } from './helpers/rv-encode.js';
 
 // Traces pass the guest registers to the trace they chain into as wasm
 // parameters (trace-abi.ts) and write them back only when they leave for
@@ -29,10 +29,8 @@ const [T0, T1, T2, T3, T4, T5, T6, A0, A2, A3, A4, A7, S1, S2, S3, S4] = [5, 6, 
 const TEXT = 0x10000;
 const DATA = 0x20000;
 const ITERATIONS = 400;
-const sltu = (rd: number, rs1: number, rs2: number): number => r(ALU_RR['sltu']![0], rs2, rs1, ALU_RR['sltu']![1], rd, OP);
-const sub = (rd: number, rs1: number, rs2: number): number => r(ALU_RR['sub']![0], rs2, rs1, ALU_RR['sub']![1], rd, OP);
-const and = (rd: number, rs1: number, rs2: number): number => r(ALU_RR['and']![0], rs2, rs1, ALU_RR['and']![1], rd, OP);
-const xor = (rd: number, rs1: number, rs2: number): number => r(ALU_RR['xor']![0], rs2, rs1, ALU_RR['xor']![1], rd, OP);
+const [sltu, sub, and, xor] = (['sltu', 'sub', 'and', 'xor'] as const).map((op) =>
+  (rd: number, rs1: number, rs2: number): number => aluRR(op, rd, rs1, rs2));
 
 /** With `fault`, the pointer B loads through is 0 on the last iteration. */
 function program(fault: boolean): Uint8Array {

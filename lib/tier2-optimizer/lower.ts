@@ -192,6 +192,9 @@ export function lowerRegion(
    *  global itself (helperState). */
   const stateBlock = (): Binaryen.ExpressionRef => get(STATE_BASE);
   const helperState = (): Binaryen.ExpressionRef => m.global.get(IMPORTS.stateBase, i32);
+  /** x1..x31 from their locals (`local(r)`) into the state block. */
+  const writeBackRegs = (state: () => Binaryen.ExpressionRef, local: (r: number) => number): Binaryen.ExpressionRef[] =>
+    REGS.map((r) => m.i32.store(r * 4, 4, state(), get(local(r))));
   const storePc = (pc: Binaryen.ExpressionRef, state = stateBlock): Binaryen.ExpressionRef =>
     m.i32.store(STATE_PC, 4, state(), pc);
   /** What every way out of the trace tells the dispatcher: the instructions
@@ -430,7 +433,7 @@ export function lowerRegion(
   // The directory slot's byte offset, as traceDirectorySlot() computes it.
   const slotOffset = (): Binaryen.ExpressionRef =>
     m.i32.shl(m.i32.and(m.i32.shr_u(get(CHAIN), c(1)), c(TRACE_DIRECTORY_ENTRIES - 1)), c(2));
-  const storeRegs = (): Binaryen.ExpressionRef[] => REGS.map((r) => m.i32.store(r * 4, 4, stateBlock(), get(REG0 + r)));
+  const storeRegs = (): Binaryen.ExpressionRef[] => writeBackRegs(stateBlock, (r) => REG0 + r);
 
   /** The function body over the region's CFG, entered through a switch on
    *  `entry` when the region has more than one entry. */
@@ -575,8 +578,7 @@ export function lowerRegion(
 
   // The helpers' parameters are locals 0.. as well; the registers come last.
   const helperType = (leading: number): Binaryen.Type => binaryen.createType(new Array<number>(leading + PASSED_REGS).fill(i32));
-  const storeHelperRegs = (leading: number): Binaryen.ExpressionRef[] =>
-    REGS.map((r) => m.i32.store(r * 4, 4, helperState(), get(leading + r - 1)));
+  const storeHelperRegs = (leading: number): Binaryen.ExpressionRef[] => writeBackRegs(helperState, (r) => leading + r - 1);
   m.addFunction(EXIT_HELPERS.fault, helperType(4), i32, [], m.block(null, [
     ...storeHelperRegs(4),
     ...reportExit(get(3), helperState),

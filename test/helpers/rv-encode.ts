@@ -49,7 +49,12 @@ export const FENCE_I = 0x0000100f;
 
 // Named forms of the instructions hand-written test programs use most.
 export const addi = (rd: number, rs1: number, imm: number): number => i(imm, rs1, ALU_IMM['addi']!, rd, OP_IMM);
-export const add = (rd: number, rs1: number, rs2: number): number => r(ALU_RR['add']![0], rs2, rs1, ALU_RR['add']![1], rd, OP);
+/** An R-type ALU or M instruction by its name in ALU_RR. */
+export const aluRR = (name: string, rd: number, rs1: number, rs2: number): number => {
+  const [f7, f3] = ALU_RR[name]!;
+  return r(f7, rs2, rs1, f3, rd, OP);
+};
+export const add = (rd: number, rs1: number, rs2: number): number => aluRR('add', rd, rs1, rs2);
 export const lw = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lw']!, rd, LOAD);
 export const lbu = (rd: number, rs1: number, imm: number): number => i(imm, rs1, LOADS['lbu']!, rd, LOAD);
 export const sw = (rs2: number, rs1: number, imm: number): number => s(imm, rs2, rs1, STORES['sw']!, STORE);
