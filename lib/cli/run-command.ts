@@ -5,13 +5,13 @@ import { Emulator, LIMIT_EXIT_CODE, type RunResult } from '../runtime/emulator.j
 import { OptionError } from '../errors.js';
 import { MEMORY_MODELS, type MemoryModel, type RunOptions } from '../runtime/options.js';
 import { tier2Flags, tier2FromFlags, type Tier2Flags } from './tier2-flags.js';
-import { collect, parseCount, parseSeconds, parseSize } from './main.js';
+import { collect, parseCount, parseCountUpTo, parseSeconds, parseSize } from './main.js';
 import { formatStats } from './stats-table.js';
 import { createTraceDumper } from './trace-dump.js';
 import { readProgramFile } from '../loader/program-file.js';
 import { writeErr } from './host-output.js';
 import { optionValues, rawEnvironment } from './raw-argv.js';
-import { forwardSignals, inheritedIgnored } from './signal-guard.js';
+import { forwardSignals, inheritedIgnored } from './signal-guard.cjs';
 import { cacheFlags, cacheFromFlags, type CacheFlags } from './cache-flags.js';
 
 interface RunFlags extends Tier2Flags, CacheFlags {
@@ -22,6 +22,7 @@ interface RunFlags extends Tier2Flags, CacheFlags {
   mount: string[];
   cwd?: string;
   maxInsns?: number;
+  tier1CompileAfter?: number;
   timeout?: number;
   memoryLimit?: number;
   memoryModel?: MemoryModel;
@@ -99,6 +100,7 @@ export function addRunCommand(
     .addOption(new Option('--memory-model <MODEL>', 'strict: every load checked (default); flat: loads inside the guest space unchecked, unmapped memory reads as zeros').choices(MEMORY_MODELS))
     .option('--max-open-files <N>', 'most open file descriptors (default 256)', parseCount)
     .option('--max-threads <N>', 'most guest threads alive at once, the main one included (default 64, at most 113)', parseCount)
+    .option('--tier1-compile-after <N>', 'executions of a tier-1 block interpreted before it is compiled to JavaScript (default 4; 0: compile at once)', parseCountUpTo(1_000_000))
     .option('--profile-out <FILE>', 'write a JSON profile of every tier-2 trace (entries, exits, instructions) to FILE');
   tier2Flags(cmd);
   cacheFlags(cmd, mode === 'run' ? 'in later runs' : '(default: $XDG_CACHE_HOME/hyemu)');
@@ -127,7 +129,7 @@ export function addRunCommand(
       tier2: mode === 'aot' ? { ...(typeof tier2 === 'object' ? tier2 : {}), finishCompiles: true } : tier2,
       ...(cache ? { cache } : {}),
       // What hyemu inherited as ignored the guest starts with ignored, as
-      // after an exec (from the launcher; none when run as bin.js directly).
+      // after an exec (from the launcher; none when run as bin.cjs directly).
       ...(inheritedIgnored.length > 0 ? { ignoredSignals: inheritedIgnored } : {}),
       ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
       ...(flags.maxInsns !== undefined ? { maxInstructions: flags.maxInsns } : {}),
@@ -136,6 +138,7 @@ export function addRunCommand(
       ...(flags.memoryModel !== undefined ? { memoryModel: flags.memoryModel } : {}),
       ...(flags.maxOpenFiles !== undefined ? { maxOpenFiles: flags.maxOpenFiles } : {}),
       ...(flags.maxThreads !== undefined ? { maxThreads: flags.maxThreads } : {}),
+      ...(flags.tier1CompileAfter !== undefined ? { tier1CompileAfter: flags.tier1CompileAfter } : {}),
     };
     const emulator = await Emulator.create(await readProgramFile(programBytes), options);
     const stopForwarding = forwardSignals((s) => emulator.sendSignal(s));

@@ -21,6 +21,7 @@ export function formatStats(s: RunStats): string {
     ['guest threads created (peak alive)', `${fmt(s.threads.created)} (${fmt(s.threads.peakLive)})`],
     ['tier 1: blocks translated', fmt(s.tier1.blocksTranslated)],
     ['tier 1: instructions translated', fmt(s.tier1.instructionsTranslated)],
+    ['tier 1: blocks compiled to JavaScript', fmt(s.tier1.blocksCompiled)],
     ['tier 1: translate time (ms)', fmt(s.tier1.translateMs, 1)],
     ['tier 1: dispatches', fmt(s.tier1.dispatches)],
     ['tier 1: blocks invalidated', fmt(s.tier1.blocksInvalidated)],

@@ -7,7 +7,7 @@ import { readProgramFile } from '../loader/program-file.js';
 import { DEFAULT_MAX_BLOCK_INSNS } from '../guest/riscv/translate.js';
 import { RESERVATION_NONE } from '../guest/riscv/translate.js';
 import { disassemble } from '../guest/riscv/disasm.js';
-import { Tier1Translator } from '../tier1-tcg/translator.js';
+import { DEFAULT_TIER1_COMPILE_AFTER, Tier1Translator, type Tier1Options } from '../tier1-tcg/translator.js';
 import { resolveTier2Options, type Tier2Options } from '../tier2-optimizer/options.js';
 import { AddressSpace } from './address-space.js';
 import { Dispatcher, type Suspension } from './dispatcher.js';
@@ -58,6 +58,9 @@ export interface RunStats {
   readonly tier1: {
     readonly blocksTranslated: number;
     readonly instructionsTranslated: number;
+    /** Blocks compiled to JavaScript; the others only ran interpreted. */
+    readonly blocksCompiled: number;
+    /** Decoding to IR and compiling. */
     readonly translateMs: number;
     readonly dispatches: number;
     readonly blocksInvalidated: number;
@@ -214,9 +217,10 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const state = this.space.state;
     state[2] = this.program.sp;
     state[STATE.RESERVATION] = RESERVATION_NONE;
-    const tier1 = {
+    const tier1: Tier1Options = {
       maxBlockInsns: positiveInt('maxBlockInsns', options.maxBlockInsns ?? DEFAULT_MAX_BLOCK_INSNS),
       verifyIR: options.verifyIR ?? false,
+      compileAfter: nonNegativeInt('tier1CompileAfter', options.tier1CompileAfter ?? DEFAULT_TIER1_COMPILE_AFTER),
     };
     const translator = new Tier1Translator(
       this.space, state, createGuestAccess(this.space, this.memoryModel),
@@ -239,10 +243,10 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   /** The CPU workers, started at the first clone: from then on the main
    *  thread's dispatcher keeps CODE marks and takes in other threads'
    *  code changes at fence.i and between slices. */
-  private threadCpus(tier1: { maxBlockInsns: number; verifyIR: boolean }): CpuHost {
+  private threadCpus(tier1: Tier1Options): CpuHost {
     if (this.cpus === null) {
       this.cpus = new CpuHost(this.kernel, this.space.memory, {
-        memoryModel: this.memoryModel, ...tier1, tier2: this.tier2?.threads() ?? null,
+        memoryModel: this.memoryModel, tier1, tier2: this.tier2?.threads() ?? null,
       });
       this.cpus.onFailure = (e) => {
         this.cpuFailure ??= e;
@@ -438,7 +442,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       tier1: {
         blocksTranslated: d.translator.translatedBlocks,
         instructionsTranslated: d.translator.translatedInsns,
-        translateMs: Number(d.translateNs) / 1e6,
+        blocksCompiled: d.translator.compiledBlocks,
+        translateMs: Number(d.translateNs + d.translator.compileNs) / 1e6,
         dispatches: d.dispatches,
         blocksInvalidated: d.invalidatedBlocks,
       },
@@ -500,6 +505,11 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0'
 
 function positiveInt(name: string, v: number): number {
   if (!Number.isSafeInteger(v) || v <= 0) throw new OptionError(`${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+function nonNegativeInt(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new OptionError(`${name} must be an integer >= 0, got ${v}`);
   return v;
 }
 

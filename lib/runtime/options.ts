@@ -68,6 +68,9 @@ export interface RunOptions {
   readonly random?: (buf: Uint8Array) => void;
   /** Guest instructions per tier-1 block (default 64). */
   readonly maxBlockInsns?: number;
+  /** Executions of a tier-1 block that interpret its IR before it is
+   *  compiled to JavaScript (default 4; 0 compiles every block at once). */
+  readonly tier1CompileAfter?: number;
   /** Verify the IR of every translated block (slower; for testing). */
   readonly verifyIR?: boolean;
   /** Emit a 'progress' event about this often (milliseconds) while running. */

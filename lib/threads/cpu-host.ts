@@ -7,6 +7,7 @@ import { CodeInvalidationLog, INVALIDATION_LOG_BYTES } from './code-invalidation
 import { CpuChannelHost, REPLY, REQUEST, createChannelBuffers } from './cpu-channel.js';
 import type { CpuStart } from './cpu-start.js';
 import type { GuestThread } from './guest-thread.js';
+import type { Tier1Options } from '../tier1-tcg/translator.js';
 
 /** Atomics.waitAsync (ES2024; in V8 since 8.7, so in every Node this
  *  runs on), which the configured TypeScript lib does not declare. */
@@ -16,8 +17,7 @@ const waitAsync = (Atomics as unknown as {
 
 export interface CpuSettings {
   readonly memoryModel: MemoryModel;
-  readonly maxBlockInsns: number;
-  readonly verifyIR: boolean;
+  readonly tier1: Tier1Options;
   /** The main thread's tier 2, whose traces every CPU runs; null: the
    *  CPUs run tier 1 only. */
   readonly tier2: ThreadTier2 | null;

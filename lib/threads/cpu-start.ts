@@ -1,6 +1,7 @@
 import type { MemoryModel } from '../runtime/options.js';
 import type { CpuChannelBuffers } from './cpu-channel.js';
 import type { CpuTier2Start } from '../tier2-optimizer/thread-protocol.js';
+import type { Tier1Options } from '../tier1-tcg/translator.js';
 
 /** What a CPU worker is started with (its workerData). */
 export interface CpuStart {
@@ -14,8 +15,7 @@ export interface CpuStart {
   /** The kernel's start time (the time CSR). */
   readonly startNs: bigint;
   readonly memoryModel: MemoryModel;
-  readonly maxBlockInsns: number;
-  readonly verifyIR: boolean;
+  readonly tier1: Tier1Options;
   /** Tier 2 (the traces the main thread installs), or null: tier 1 only. */
   readonly tier2: CpuTier2Start | null;
 }

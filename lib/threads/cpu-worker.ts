@@ -53,7 +53,7 @@ const port: SyscallPort = {
 const access = createGuestAccess(memory, start.memoryModel);
 const counter = (csr: number, k: number): number => readCounter(csr, dispatcher.retired + k, start.startNs);
 const translator: Tier1Translator = new Tier1Translator(
-  memory, state, access, counter, { maxBlockInsns: start.maxBlockInsns, verifyIR: start.verifyIR },
+  memory, state, access, counter, start.tier1,
 );
 const dispatcher: Dispatcher = new Dispatcher(translator, port, state[STATE.PC]! >>> 0);
 const traces = start.tier2

@@ -29,10 +29,9 @@ export class TranslatedBlock {
     readonly size: number,
     readonly insnCount: number,
     readonly exits: readonly BlockExit[],
-    /** Runs the block; returns the exit index. */
-    readonly run: () => number,
-    /** The generated source, kept for dumps. */
-    readonly source: string,
+    /** Runs the block; returns the exit index. Tier 1 replaces an
+     *  interpreting function by the compiled one once the block is warm. */
+    public run: () => number,
     /** The pc of each instruction: where tier 2 may split the block. */
     readonly insnPcs: readonly number[],
   ) {

@@ -54,6 +54,12 @@ const CONDITION: Record<Condition, (a: Value, b: Value) => string> = {
 const LOADS = { 1: ['ld8u', 'ld8s'], 2: ['ld16u', 'ld16s'], 4: ['ld32', 'ld32'] } as const;
 const STORES = { 1: 'st8', 2: 'st16', 4: 'st32' } as const;
 
+type LoadOp = Extract<Op, { op: 'load' }>;
+type StoreOp = Extract<Op, { op: 'store' }>;
+/** The memory access function (a FACTORY_PARAMS binding) a load or store calls. */
+export const loadFunction = (op: LoadOp) => (op.aligned ? 'ld32a' : LOADS[op.size][op.signed ? 1 : 0]);
+export const storeFunction = (op: StoreOp) => (op.aligned ? 'st32a' : STORES[op.size]);
+
 function emitOp(op: Op): string {
   switch (op.op) {
     case 'insn': return `// ${op.pc.toString(16)}`;
@@ -64,14 +70,8 @@ function emitOp(op: Op): string {
     case 'binary': return `const t${op.dst.id} = ${BINARY[op.kind](op.a, op.b)};`;
     case 'setcond': return `const t${op.dst.id} = (${CONDITION[op.cond](op.a, op.b)}) ? 1 : 0;`;
     case 'select': return `const t${op.dst.id} = ${v(op.test)} !== 0 ? ${v(op.ifTrue)} : ${v(op.ifFalse)};`;
-    case 'load': {
-      const fn = op.aligned ? 'ld32a' : LOADS[op.size][op.signed ? 1 : 0];
-      return `const t${op.dst.id} = ${fn}(${v(op.addr)}, ${op.pc});`;
-    }
-    case 'store': {
-      const fn = op.aligned ? 'st32a' : STORES[op.size];
-      return `${fn}(${v(op.addr)}, ${v(op.src)}, ${op.pc});`;
-    }
+    case 'load': return `const t${op.dst.id} = ${loadFunction(op)}(${v(op.addr)}, ${op.pc});`;
+    case 'store': return `${storeFunction(op)}(${v(op.addr)}, ${v(op.src)}, ${op.pc});`;
     case 'atomic':
       return `const t${op.dst.id} = rmw32(${ATOMIC_OPS.indexOf(op.kind)}, ${v(op.addr)}, ${v(op.src)}, ${v(op.expected)}, ${op.pc});`;
     case 'call': {

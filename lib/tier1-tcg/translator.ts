@@ -7,9 +7,16 @@ import type { GuestAccess } from '../runtime/guest-access.js';
 import { GUEST_BASE, PAGE_SHIFT, PERM } from '../runtime/layout.js';
 import { FACTORY_PARAMS, generateBlockSource } from './codegen.js';
 import { TranslatedBlock } from './block.js';
+import { interpretBlock, type BlockBindings } from './interpreter.js';
+
+/** Interpreted executions before a block is compiled (see interpreter.ts). */
+export const DEFAULT_TIER1_COMPILE_AFTER = 4;
 
 export interface Tier1Options {
   readonly maxBlockInsns: number;
+  /** Executions of a block that walk its IR (interpreter.ts) before it is
+   *  compiled to JavaScript; 0 compiles it at once. */
+  readonly compileAfter: number;
   /** Run the IR verifier on every block (tests and debugging). */
   readonly verifyIR: boolean;
 }
@@ -34,9 +41,14 @@ export function memoryCodeSource(space: GuestMemory): CodeSource {
  */
 export class Tier1Translator {
   private readonly code: CodeSource;
+  private readonly helpers: BlockBindings;
   private readonly bindings: unknown[];
   translatedBlocks = 0;
   translatedInsns = 0;
+  /** Blocks compiled to JavaScript, and the time that took (generating
+   *  the source, V8 parsing it). */
+  compiledBlocks = 0;
+  compileNs = 0n;
   /** Compiled block functions by source text: code that is rewritten back
    *  and forth (self-modifying loops) is compiled once per version. */
   private readonly compiled = new Map<string, () => number>();
@@ -51,10 +63,8 @@ export class Tier1Translator {
     private readonly options: Tier1Options,
   ) {
     this.code = memoryCodeSource(space);
-    const helpers: Record<(typeof FACTORY_PARAMS)[number], unknown> = {
-      x: state, ...access, read_counter: readCounter, mulhs, mulhu, mulhsu, divs, divu, rems, remu,
-    };
-    this.bindings = FACTORY_PARAMS.map((name) => helpers[name]);
+    this.helpers = { x: state, ...access, read_counter: readCounter, mulhs, mulhu, mulhsu, divs, divu, rems, remu };
+    this.bindings = FACTORY_PARAMS.map((name) => this.helpers[name]);
   }
 
   get maxBlockInsns(): number {
@@ -68,18 +78,33 @@ export class Tier1Translator {
     return ir;
   }
 
+  /** The block at `pc`. It walks its IR for its first `compileAfter`
+   *  executions, then compiles itself (the IR is dropped then). */
   translate(pc: number, maxInsns = this.options.maxBlockInsns): TranslatedBlock {
     const ir = this.buildIR(pc, maxInsns);
-    const source = generateBlockSource(ir);
     const insnPcs = ir.ops.flatMap((op) => (op.op === 'insn' ? [op.pc] : []));
-    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), this.compile(source), source, insnPcs);
+    let runs = this.options.compileAfter;
+    const compile = (): number => {
+      block.run = this.compile(ir);
+      return block.run();
+    };
+    const interpret = (): number => (--runs < 0 ? compile() : interpretBlock(ir, this.helpers));
+    const block = new TranslatedBlock(ir.pc, ir.size, ir.insnCount, blockExits(ir.term), runs > 0 ? interpret : compile, insnPcs);
     if (ir.size > 0) for (let p = block.firstPage; p <= block.lastPage; p++) this.space.markCode(p);
     this.translatedBlocks++;
     this.translatedInsns += ir.insnCount;
     return block;
   }
 
-  private compile(source: string): () => number {
+  private compile(ir: IRBlock): () => number {
+    const t0 = process.hrtime.bigint();
+    const fn = this.compileSource(generateBlockSource(ir));
+    this.compiledBlocks++;
+    this.compileNs += process.hrtime.bigint() - t0;
+    return fn;
+  }
+
+  private compileSource(source: string): () => number {
     let fn = this.compiled.get(source);
     if (fn === undefined) {
       const factory = new Function(...FACTORY_PARAMS, source) as (...args: unknown[]) => () => number;

@@ -3,7 +3,7 @@ import { TranslatedBlock } from '../../lib/tier1-tcg/block.js';
 import { buildRegion } from '../../lib/traces/region.js';
 
 const block = (pc: number, insnPcs: number[], end: number, target: number): TranslatedBlock =>
-  new TranslatedBlock(pc, end - pc, insnPcs.length, [{ kind: 'direct', target }], () => 0, '', insnPcs);
+  new TranslatedBlock(pc, end - pc, insnPcs.length, [{ kind: 'direct', target }], () => 0, insnPcs);
 
 t.test('buildRegion cuts a block that runs into another region block', async (t) => {
   // A preheader covering the loop's first iteration, and the loop itself:

@@ -3,8 +3,9 @@ import * as ev from '../../lib/ir/eval.js';
 import { evalBinary, evalCondition } from '../../lib/ir/eval.js';
 import { IRBuilder, constant } from '../../lib/ir/builder.js';
 import { hex } from '../../lib/ir/printer.js';
-import { BINARY_OPS, CONDITIONS, type BinaryOp, type Condition, type IRBlock, type Value } from '../../lib/ir/types.js';
+import { ATOMIC_OPS, BINARY_OPS, CONDITIONS, type BinaryOp, type Condition, type IRBlock, type Value } from '../../lib/ir/types.js';
 import { FACTORY_PARAMS, generateBlockSource } from '../../lib/tier1-tcg/codegen.js';
+import { interpretBlock, type BlockBindings } from '../../lib/tier1-tcg/interpreter.js';
 import { STATE } from '../../lib/runtime/layout.js';
 import { prng32 } from '../helpers/prng.js';
 
@@ -138,8 +139,14 @@ t.test('evalCondition matches the reference', async (t) => {
 
 const unused = (name: string) => (): never => { throw new Error(`${name} called`); };
 
-/** Compiles a block with codegen; returns the function and the state array. */
-function compile(block: IRBlock, overrides: Record<string, unknown> = {}): { run: () => number; x: Int32Array; source: string } {
+/** Tier 1's two ways to run a block: compiled from codegen's source, and
+ *  walked by the interpreter (its first executions), against the same
+ *  bindings. Every test below runs on both. */
+const BACK_ENDS = ['compiled', 'interpreted'] as const;
+type BackEnd = (typeof BACK_ENDS)[number];
+
+/** Prepares a block for `backEnd`; returns the function and the state array. */
+function compile(block: IRBlock, overrides: Record<string, unknown> = {}, backEnd: BackEnd = 'compiled'): { run: () => number; x: Int32Array; source: string } {
   const x = new Int32Array(64);
   const bindings: Record<string, unknown> = {
     x,
@@ -150,6 +157,7 @@ function compile(block: IRBlock, overrides: Record<string, unknown> = {}): { run
   };
   for (const p of FACTORY_PARAMS) if (!(p in bindings)) bindings[p] = unused(p);
   const source = generateBlockSource(block);
+  if (backEnd === 'interpreted') return { run: () => interpretBlock(block, bindings as BlockBindings), x, source };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(...FACTORY_PARAMS, source) as (...args: unknown[]) => () => number;
   return { run: factory(...FACTORY_PARAMS.map((p) => bindings[p])), x, source };
@@ -167,11 +175,11 @@ function binaryBlock(kind: BinaryOp, form: Form, k = 0): IRBlock {
   return b.finish({ kind: 'goto', target: 0x1004 }, 4);
 }
 
-t.test('tier-1 codegen: binary ops with register operands', async (t) => {
+for (const backEnd of BACK_ENDS) t.test(`tier-1 ${backEnd}: binary ops with register operands`, async (t) => {
   for (const op of BINARY_OPS) {
     const block = binaryBlock(op, 'reg,reg');
     t.equal(block.ops.filter((o) => o.op === 'binary').length, 1, `${op}: one binary op (nothing folded)`);
-    const { run, x } = compile(block);
+    const { run, x } = compile(block, {}, backEnd);
     let bad = 0;
     let first = '';
     for (const [a, b] of [...EDGE_PAIRS, ...RANDOM_PAIRS]) {
@@ -184,7 +192,7 @@ t.test('tier-1 codegen: binary ops with register operands', async (t) => {
   }
 });
 
-t.test('tier-1 codegen: binary ops with a constant operand on either side', async (t) => {
+for (const backEnd of BACK_ENDS) t.test(`tier-1 ${backEnd}: binary ops with a constant operand on either side`, async (t) => {
   const consts = EDGES.filter((_, i) => i % 3 === 0).concat([INT_MIN, -1, -5, 0]);
   const values = [...EDGES, ...RANDOM_PAIRS.slice(0, 200).map((p) => p[0])];
   for (const op of BINARY_OPS) {
@@ -193,7 +201,7 @@ t.test('tier-1 codegen: binary ops with a constant operand on either side', asyn
     for (const form of ['reg,const', 'const,reg'] as const) {
       for (const k of consts) {
         const block = binaryBlock(op, form, k);
-        const { run, x, source } = compile(block);
+        const { run, x, source } = compile(block, {}, backEnd);
         for (const v of values) {
           x[1] = v; x[2] = v;
           run();
@@ -206,7 +214,7 @@ t.test('tier-1 codegen: binary ops with a constant operand on either side', asyn
   }
 });
 
-t.test('tier-1 codegen: setcond, select and branch exits', async (t) => {
+for (const backEnd of BACK_ENDS) t.test(`tier-1 ${backEnd}: setcond, select and branch exits`, async (t) => {
   for (const cond of CONDITIONS) {
     // x3 = cond(x1, x2); x4 = select(x3, x1, x2); branch on cond(x1, k).
     for (const k of [0, -1, INT_MIN, 5]) {
@@ -218,7 +226,7 @@ t.test('tier-1 codegen: setcond, select and branch exits', async (t) => {
       b.setreg(4, b.select(c, a, b.getreg(2)));
       b.setreg(5, b.setcond(cond, constant(k), a));
       const block = b.finish({ kind: 'branch', cond, a, b: constant(k), taken: 0x2000, fallthrough: 0x1004 }, 4);
-      const { run, x } = compile(block);
+      const { run, x } = compile(block, {}, backEnd);
       let bad = 0;
       let first = '';
       for (const [p, q] of [...EDGE_PAIRS.filter((_, i) => i % 7 === 0), ...RANDOM_PAIRS.slice(0, 500)]) {
@@ -234,7 +242,7 @@ t.test('tier-1 codegen: setcond, select and branch exits', async (t) => {
   }
 });
 
-t.test('tier-1 codegen: memory access functions, helpers, state and indirect jumps', async (t) => {
+for (const backEnd of BACK_ENDS) t.test(`tier-1 ${backEnd}: memory access functions, helpers, state and indirect jumps`, async (t) => {
   const calls: string[] = [];
   const rec = (name: string, result = 0) => (...args: number[]): number => { calls.push(`${name}(${args.join(',')})`); return result; };
   const b = new IRBuilder(0x3000);
@@ -251,21 +259,24 @@ t.test('tier-1 codegen: memory access functions, helpers, state and indirect jum
   b.store(a, constant(-4), 4, 0x3000);
   b.store(a, constant(-5), 4, 0x3000, true);
   b.setreg(17, b.call('read_counter', [constant(0xc02), constant(0)], 0x3000));
+  b.setreg(18, b.atomic('maxu', a, b.getreg(11), 0x3000));
+  b.setreg(19, b.atomic('cas', a, constant(6), 0x3000, b.getreg(12)));
   b.setstate('reservation', b.binary('add', b.getstate('reservation'), constant(1)));
   const block = b.finish({ kind: 'jump_indirect', target: b.binary('and', a, constant(-2)) }, 4);
   const { run, x } = compile(block, {
     ld8s: rec('ld8s', -1), ld8u: rec('ld8u', 255), ld16s: rec('ld16s', -2), ld16u: rec('ld16u', 0xfffe),
     ld32: rec('ld32', -3), ld32a: rec('ld32a', -4),
     st8: rec('st8'), st16: rec('st16'), st32: rec('st32'), st32a: rec('st32a'),
-    read_counter: rec('read_counter', 77),
-  });
+    read_counter: rec('read_counter', 77), rmw32: rec('rmw32', -6),
+  }, backEnd);
   x[10] = 0x4001; x[STATE.RESERVATION] = 40;
   t.equal(run(), 0, 'exit 0');
   t.same(calls, [
     'ld8s(16385,12288)', 'ld8u(16385,12288)', 'ld16s(16385,12288)', 'ld16u(16385,12288)', 'ld32(16385,12288)', 'ld32a(16385,12288)',
     'st8(16385,-2,12288)', 'st16(16385,-3,12288)', 'st32(16385,-4,12288)', 'st32a(16385,-5,12288)', 'read_counter(3074,0)',
+    `rmw32(${ATOMIC_OPS.indexOf('maxu')},16385,-1,0,12288)`, `rmw32(${ATOMIC_OPS.indexOf('cas')},16385,6,255,12288)`,
   ], 'each access goes to its function with address (and value) and pc');
-  t.same([...x.slice(11, 18)], [-1, 255, -2, 0xfffe, -3, -4, 77], 'loaded values and the helper result land in registers');
+  t.same([...x.slice(11, 20)], [-1, 255, -2, 0xfffe, -3, -4, 77, -6, -6], 'loaded values and the helper results land in registers');
   t.equal(x[STATE.RESERVATION], 41, 'reservation slot read and written');
   t.equal(x[STATE.PC], 0x4000, 'indirect jump stores its target in the pc slot');
 });
