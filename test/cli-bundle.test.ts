@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { BUILT, bundleIsCurrent, loadCommandLine } from '../lib/cli/bundle/load.js';
-import { BUNDLE_FILE, INPUTS_FILE } from '../lib/cli/bundle/paths.js';
+import { BUILT, bundleIsCurrent, loadCommandLine } from '../lib/cli/bundle/load.cjs';
+import { BUNDLE_FILE, INPUTS_FILE } from '../lib/cli/bundle/paths.cjs';
 import { guestElf, ROOT } from './helpers/guest.js';
 import { hyemu, noStack } from './helpers/cli.js';
 
@@ -14,9 +14,9 @@ import { hyemu, noStack } from './helpers/cli.js';
 // back to the plain modules, a missing or refused cache only compiles; and
 // everything a run needs still works from inside the bundle (the pool's
 // workers, found beside the modules as built; the signal guard, shared
-// with bin.js).
+// with bin.cjs).
 
-const LOAD_MODULE = pathToFileURL(path.join(ROOT, 'dist/lib/cli/bundle/load.js')).href;
+const LOAD_MODULE = pathToFileURL(path.join(ROOT, 'dist/lib/cli/bundle/load.cjs')).href;
 
 /** Runs `code` (an ES module) in a fresh Node and returns its output. */
 const loadIn = (code: string): string => {

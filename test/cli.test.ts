@@ -119,7 +119,7 @@ t.test('--mount and --cwd: the guest sees only what is mounted', async (t) => {
 
 t.test('stdin is piped to the guest', async (t) => {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, ['dist/lib/cli/bin.js', 'run', guestElf('stdin_lines')], {
+  const r = spawnSync(process.execPath, ['dist/lib/cli/bin.cjs', 'run', guestElf('stdin_lines')], {
     input: 'one\ntwo\nthree\n', encoding: 'utf8',
   });
   t.equal(r.status, 3, 'exit code = number of lines');

@@ -17,7 +17,7 @@ import { guestElf, qemuPath, ROOT } from './helpers/guest.js';
 // give the same bytes and exit status. Guest: programs/hostio.c.
 
 const qemu = qemuPath();
-const BIN = path.join(ROOT, 'dist/lib/cli/bin.js');
+const BIN = path.join(ROOT, 'dist/lib/cli/bin.cjs');
 const HOSTIO = guestElf('hostio');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-hostio-'));
 t.teardown(() => fs.rmSync(scratch, { recursive: true, force: true }));

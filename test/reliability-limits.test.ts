@@ -171,7 +171,7 @@ t.test('the CLI: --timeout ends a guest blocked on a stdin that stays open', asy
   const file = path.join(dir, 'read.elf');
   fs.writeFileSync(file, blockingProgram('read'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.js'), 'run', '--no-tier2', '--timeout', '1', file], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.cjs'), 'run', '--no-tier2', '--timeout', '1', file], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

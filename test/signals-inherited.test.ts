@@ -67,8 +67,8 @@ t.test('nohup: SIGHUP starts ignored', async (t) => {
   }
 });
 
-t.test('run directly (node dist/lib/cli/bin.js), nothing is inherited', async (t) => {
-  const r = sh(`trap '' INT HUP USR1; exec node ${q(path.join(ROOT, 'dist/lib/cli/bin.js'))} run ${q(SIGIGN)}`);
+t.test('run directly (node dist/lib/cli/bin.cjs), nothing is inherited', async (t) => {
+  const r = sh(`trap '' INT HUP USR1; exec node ${q(path.join(ROOT, 'dist/lib/cli/bin.cjs'))} run ${q(SIGIGN)}`);
   t.equal(r.stdout, 'ignored:\n', 'Node reset the dispositions before any JavaScript ran');
   t.equal(r.status, 130);
 });
@@ -109,7 +109,7 @@ t.test('a background job survives the SIGINT and SIGQUIT it inherited as ignored
     t.equal(fs.readFileSync(ref, 'utf8'), fs.readFileSync(out, 'utf8'));
   }
   const direct = path.join(dir, 'direct.out');
-  const d = job(`node ${q(path.join(ROOT, 'dist/lib/cli/bin.js'))}`, direct, 'INT');
+  const d = job(`node ${q(path.join(ROOT, 'dist/lib/cli/bin.cjs'))}`, direct, 'INT');
   t.equal(d.stdout, 'status=130\n', 'without the launcher, SIGINT ends it');
 });
 

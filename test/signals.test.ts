@@ -267,7 +267,7 @@ async function stdinProcess(cmd: string, args: string[]): Promise<{ code: number
 const STDIN_OUT = "stdin, no SA_RESTART: -4 (fired 1)\nstdin, SA_RESTART: 1 'x' (fired 2)\n";
 
 t.test('a read of stdin interrupted by SIGALRM: EINTR, or restarted (CLI: a host pipe)', async (t) => {
-  const bin = path.join(ROOT, 'dist/lib/cli/bin.js');
+  const bin = path.join(ROOT, 'dist/lib/cli/bin.cjs');
   const ref = qemu ? await stdinProcess(qemu, []) : null;
   t.same(ref ?? { code: 0, stdout: STDIN_OUT }, { code: 0, stdout: STDIN_OUT }, 'qemu-riscv32', { skip: ref ? false : 'qemu-riscv32 is not installed' });
   for (const flags of [['--no-tier2'], ['--hot-threshold', '2']]) {
@@ -311,7 +311,7 @@ async function sigintProcess(cmd: string, args: string[]): Promise<{ code: numbe
 }
 
 t.test('hyemu run forwards SIGINT to the guest handler, as qemu-riscv32', async (t) => {
-  const bin = path.join(ROOT, 'dist/lib/cli/bin.js');
+  const bin = path.join(ROOT, 'dist/lib/cli/bin.cjs');
   const ref = qemu ? await sigintProcess(qemu, []) : null;
   for (const flags of [['--no-tier2'], ['--hot-threshold', '2']]) {
     const r = await sigintProcess(process.execPath, [bin, 'run', ...flags]);

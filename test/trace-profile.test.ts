@@ -63,7 +63,7 @@ t.test('the CLI: --stats prints the totals, --profile-out writes them per trace'
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const out = path.join(dir, 'profile.json');
   const r = spawnSync(process.execPath, [
-    path.join(ROOT, 'dist/lib/cli/bin.js'), 'run', '--stats', '--hot-threshold', '2', '--wait-for-install',
+    path.join(ROOT, 'dist/lib/cli/bin.cjs'), 'run', '--stats', '--hot-threshold', '2', '--wait-for-install',
     '--profile-out', out, guestElf('hotloop'), '3000',
   ], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
   t.equal(r.status, 0);

@@ -126,8 +126,8 @@ interface Variant {
   readonly applies: (k: Kernel) => boolean;
 }
 
-/** The built command line the short programs run with (dist/lib/cli/bin.js beside this module's folder). */
-export const CLI_PATH = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+/** The built command line the short programs run with (dist/lib/cli/bin.cjs beside this module's folder). */
+export const CLI_PATH = fileURLToPath(new URL('../cli/bin.cjs', import.meta.url));
 
 /** The runs map's key for each kernel's one profiled hybrid run. */
 export const PROFILED_VARIANT = 'hybrid-profiled';

@@ -300,12 +300,12 @@ export function buildReport(r: BenchResults): BenchReport {
         + 'on the settings, pool and strict memory model of hybrid, and stores what it compiles anew there too. Its time includes waiting for the '
         + 'cached modules to compile in V8 before the first instruction and for its own cache writes at the end; reading the cache files happens '
         + 'when the emulator is created, before the timed run',
-      shortPrograms: 'each short program runs as a fresh process with an empty environment, `node dist/lib/cli/bin.js run ELF` (hybrid: default options, '
+      shortPrograms: 'each short program runs as a fresh process with an empty environment, `node dist/lib/cli/bin.cjs run ELF` (hybrid: default options, '
         + 'no trace cache, its own compiler pool; the tier-2 flags given to the bench do not apply) and the same with --no-tier2 (tier 1), the two '
         + 'alternating, their order rotating between repetitions; its time is the wall time of the whole process, from spawn to exit: Node\'s start-up, '
         + 'loading hyemu, the compiler pool\'s start, the guest and the exit. Every run must exit with the program\'s own status and print the same output as its first run',
       parallel: 'the parallel kernel runs with 1 and 2 guest threads (its first argument; all of its work runs in the threads it creates, the main thread '
-        + 'only creates and joins them) as a fresh process with an empty environment: `node dist/lib/cli/bin.js run --no-tier2 ELF N` (tier 1), the same '
+        + 'only creates and joins them) as a fresh process with an empty environment: `node dist/lib/cli/bin.cjs run --no-tier2 ELF N` (tier 1), the same '
         + 'without --no-tier2 (hybrid: default options, no trace cache; the tier-2 flags given to the bench do not apply) and `qemu-riscv32 ELF N` '
         + '(when the qemu column is on), the runs of a repetition in an order rotating between repetitions; its time is the wall time of the whole '
         + 'process, from spawn to exit, and the speedup is the median time with 1 thread ÷ the median with 2. Every run must exit 0 and print the same '

@@ -1,8 +1,8 @@
-import { commandName } from './command-name.js';
+import { commandName } from './command-name.cjs';
 
 /**
  * `hyemu aot`, and `hyemu run --pool-start-insns 0`, start the tier-2
- * compiler pool as soon as the command line's bundle has loaded (bin.ts),
+ * compiler pool as soon as the command line's bundle has loaded (bin.cts),
  * before the ELF and the emulator: its worker needs ~0.3 s to load
  * binaryen, the floor of the first trace's arrival, and can do so on the
  * other core meanwhile. A plain `run` leaves the start to the emulator,
@@ -12,7 +12,7 @@ import { commandName } from './command-name.js';
  * tier 1 alone 178, medians of 9; the first trace then comes ~40 ms later
  * on coremark). The emulator acquires the same shared pool (pool.ts). Skipped
  * for --no-tier2, `run --cache`, other commands and a worker count that
- * does not parse; the process exits when the command ends (bin.ts), pool
+ * does not parse; the process exits when the command ends (bin.cts), pool
  * or not.
  */
 export function startPoolEarly(argv: readonly string[]): void {

@@ -4,7 +4,7 @@ import { MAX_MEMORY_LIMIT } from '../runtime/address-space.js';
 import { writeErr } from './host-output.js';
 import { addRunCommand } from './run-command.js';
 import { addCacheCommand } from './cache-command.js';
-import { mayNeedBench } from './command-name.js';
+import { mayNeedBench } from './command-name.cjs';
 
 /** The `hyemu` command line. `raw` holds the bytes of each argument (see
  *  raw-argv.ts). Errors are one line on stderr and a defined exit code; a

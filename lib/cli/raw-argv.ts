@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { INHERITED_SIGIGN_VAR } from './signal-guard.js';
+import { INHERITED_SIGIGN_VAR } from './signal-guard.cjs';
 
 /**
  * The command line as bytes. Node hands scripts their arguments decoded as
@@ -25,7 +25,7 @@ export function rawArguments(args: readonly string[]): Buffer[] {
 
 /** The initial environment as bytes (`KEY=VALUE` entries), without the
  *  launcher's variable: /proc keeps what the process started with, though
- *  signal-guard.ts has taken it out of process.env. */
+ *  signal-guard.cts has taken it out of process.env. */
 export function rawEnvironment(): Buffer[] {
   const launcher = Buffer.from(`${INHERITED_SIGIGN_VAR}=`);
   try {

@@ -35,7 +35,7 @@ const KEPT_IGNORED: Readonly<Record<number, NodeJS.Signals>> = {
 };
 
 /** The signals (1..64) hyemu inherited as ignored, from the launcher; none
- *  when started without it (`node dist/lib/cli/bin.js`). */
+ *  when started without it (`node dist/lib/cli/bin.cjs`). */
 export const inheritedIgnored: readonly number[] = takeInherited();
 
 function takeInherited(): number[] {

@@ -10,7 +10,7 @@ export interface CliOutcome {
 
 /** Runs the built `hyemu` command line as a user would (stderr is not a TTY: no progress bar). */
 export function hyemu(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOutcome {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.js'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.cjs'), ...args], {
     cwd: ROOT, env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -56,7 +56,7 @@ interface Outcome { readonly status: number | null; readonly stdout: string; rea
 
 function runCli(args: readonly string[]): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.js'), ...args], {
+    execFile(process.execPath, [path.join(ROOT, 'dist/lib/cli/bin.cjs'), ...args], {
       cwd: ROOT, env: cleanEnv, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 << 20,
     }, (error, stdout, stderr) => {
       const status = error && typeof error.code === 'number' ? error.code : error ? null : 0;

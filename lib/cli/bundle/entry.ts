@@ -1,5 +1,5 @@
 /**
- * What the `hyemu` command needs once its signal guard listens (bin.ts):
+ * What the `hyemu` command needs once its signal guard listens (bin.cts):
  * the entry point of the command-line bundle (bundle/build.ts), and the
  * same module unbundled where there is no bundle.
  */

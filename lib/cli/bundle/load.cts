@@ -1,9 +1,9 @@
-import fs from 'node:fs';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
-import * as signalGuard from '../signal-guard.js';
-import { BUNDLE_FILE, codeCacheFile, INPUTS_FILE, MODULE_PATH, MODULE_URL, SHARED_SPECIFIER, type BundleInputs } from './paths.js';
+import * as vm from 'node:vm';
+import * as signalGuard from '../signal-guard.cjs';
+import { BUNDLE_FILE, codeCacheFile, INPUTS_FILE, MODULE_PATH, MODULE_URL, SHARED_SPECIFIER, type BundleInputs } from './paths.cjs';
 
 /**
  * Loads the `hyemu` command's modules as one script with V8's code cache
