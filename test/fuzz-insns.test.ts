@@ -13,7 +13,9 @@ import { DATA_ADDR, DATA_SIZE } from './helpers/random-program.js';
 // on from the second execution. Neither may throw a host exception or hang,
 // and both must end the same way: the same status, exit code, signal, pc and
 // fault address; at an ebreak (a clean exit from a trace) also the same
-// registers, data memory and retired-instruction count. Fixed seeds;
+// registers, data memory and retired-instruction count. Tier 1 runs twice,
+// its blocks compiled at once and only ever interpreted: those two must
+// agree on everything. Fixed seeds;
 // HYEMU_FUZZ_CASES=n (or HYEMU_FUZZ_INSNS_CASES) runs more (`npm run fuzz`).
 const CASES = fuzzCases('insns', 300);
 const FIRST = fuzzFirstSeed();
@@ -26,11 +28,16 @@ interface Final extends GuestState {
   readonly tier2Share: number;
 }
 
-async function runOnce(prog: FuzzProgram, dataAddr: number, dataSize: number, tier2: false | object): Promise<{ final?: Final; error?: unknown; ms: number }> {
+/** Tier 1's blocks interpreted at every execution, or compiled at the first. */
+const INTERPRETED = 1e9, COMPILED = 0;
+
+async function runOnce(
+  prog: FuzzProgram, dataAddr: number, dataSize: number, tier2: false | object, tier1CompileAfter = COMPILED,
+): Promise<{ final?: Final; error?: unknown; ms: number }> {
   let emu: Emulator | undefined;
   const a = await attempt(async (): Promise<RunResult> => {
     emu = await Emulator.create(prog.elf, {
-      tier2, maxInstructions: BUDGET, timeoutMs: 20_000, ...(tier2 === false ? { verifyIR: true } : {}),
+      tier2, tier1CompileAfter, maxInstructions: BUDGET, timeoutMs: 20_000, ...(tier2 === false ? { verifyIR: true } : {}),
       // The same AT_RANDOM bytes on the initial stack in both runs.
       random: (buf) => buf.fill(0x5a),
     });
@@ -58,7 +65,7 @@ t.test(`instruction fuzzing: ${CASES} programs, tier 1 = tier 2 (seeds ${FIRST}.
   const failures: string[] = [];
   const counts: Record<string, number> = {};
   const count = (k: string): void => { counts[k] = (counts[k] ?? 0) + 1; };
-  let inTier2 = 0, compared = 0, slowest = 0;
+  let inTier2 = 0, compared = 0, slowest = 0, interpretedSame = 0;
   for (let seed = FIRST; seed < FIRST + CASES; seed++) {
     const rng = new Rng(seed);
     const style = rng.weighted<BodyStyle | 'patched'>([[4, 'safe'], [2, 'mixed'], [2, 'structured'], [1, 'random-words'], [2, 'single'], [2, 'patched']]);
@@ -67,14 +74,24 @@ t.test(`instruction fuzzing: ${CASES} programs, tier 1 = tier 2 (seeds ${FIRST}.
     const [dataAddr, dataSize] = style === 'patched' ? [DATA_ADDR, DATA_SIZE] : [FUZZ_DATA_ADDR, FUZZ_DATA_SIZE];
     const what = `seed ${seed} (${prog.description})`;
     const one = await runOnce(prog, dataAddr, dataSize, false);
+    const walked = await runOnce(prog, dataAddr, dataSize, false, INTERPRETED);
     const two = await runOnce(prog, dataAddr, dataSize, { pool, hotThreshold: 2, waitForInstall: true });
-    slowest = Math.max(slowest, one.ms, two.ms);
-    if (one.error !== undefined || two.error !== undefined) {
+    slowest = Math.max(slowest, one.ms, walked.ms, two.ms);
+    if (one.error !== undefined || walked.error !== undefined || two.error !== undefined) {
       count('host exception');
-      failures.push(`${what}: ${one.error !== undefined ? `tier 1 threw ${describeError(one.error)}` : ''} ${two.error !== undefined ? `tier 2 threw ${describeError(two.error)}` : ''}`);
+      const threw = (r: typeof one, who: string): string => (r.error !== undefined ? `${who} threw ${describeError(r.error)} ` : '');
+      failures.push(`${what}: ${threw(one, 'tier 1')}${threw(walked, 'tier 1 interpreted')}${threw(two, 'tier 2')}`);
       continue;
     }
     const a = one.final!, b = two.final!;
+    // Tier 1's two ways of running a block stop at the same block
+    // boundaries, so they agree on everything, budget stops included.
+    const w = walked.final!;
+    if (JSON.stringify({ ...a, tier2Share: 0 }) !== JSON.stringify({ ...w, tier2Share: 0 })) {
+      failures.push(`${what}: tier 1 compiled ${describeEnding(a.ending)} (${a.retired} retired), interpreted ${describeEnding(w.ending)} (${w.retired} retired)${a.ending.status === w.ending.status ? ', other state differs' : ''}`);
+      continue;
+    }
+    interpretedSame++;
     count(a.ending.status === 'signaled' ? a.ending.signal! : a.ending.status);
     if (b.tier2Share > 0) inTier2++;
     if (a.ending.status === 'limit' || b.ending.status === 'limit') {
@@ -99,10 +116,11 @@ t.test(`instruction fuzzing: ${CASES} programs, tier 1 = tier 2 (seeds ${FIRST}.
       if (diffs.length > 0) failures.push(`${what}: at the ebreak, ${diffs.join(', ')}`);
     }
   }
-  t.same(failures.slice(0, 10), [], `no host exception, no hang, both tiers end the same way (${failures.length} failures)`);
+  t.same(failures.slice(0, 10), [], `no host exception, no hang, both tiers (and tier 1 interpreted) end the same way (${failures.length} failures)`);
+  t.ok(interpretedSame > 0, `tier 1 interpreted matched tier 1 compiled in ${interpretedSame} programs, state included`);
   if (CASES >= 20) t.ok(inTier2 > CASES / 4, `tier 2 ran code in ${inTier2} of ${CASES} programs`);
   t.comment(summary('insns', {
-    cases: CASES, ...counts, 'ran in tier 2': inTier2, 'state compared at ebreak': compared,
+    cases: CASES, ...counts, 'ran in tier 2': inTier2, 'interpreted = compiled': interpretedSame, 'state compared at ebreak': compared,
     'slowest ms': slowest.toFixed(0), failures: failures.length,
   }));
 });
