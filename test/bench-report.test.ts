@@ -196,7 +196,7 @@ t.test('the short programs table: every program as a cold process in both modes'
   }
   const mean = geomean(r.shortPrograms.map((p) => p.ratio));
   t.ok(mean !== null && Math.abs(r.geomean.shortHybridToTier1! - mean) < 1e-9, `geometric mean of the ratios (${r.geomean.shortHybridToTier1})`);
-  t.match(r.method.shortPrograms, /fresh process with an empty environment, `node dist\/lib\/cli\/bin\.js run ELF`.*--no-tier2.*from spawn to exit/,
+  t.match(r.method.shortPrograms, /fresh process with an empty environment, `node dist\/lib\/cli\/bin\.cjs run ELF`.*--no-tier2.*from spawn to exit/,
     'says how they are run');
 
   const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
@@ -486,7 +486,7 @@ t.test('the parallel kernel runs with 1 and 2 guest threads in every engine, int
     t.ok(Math.abs(p.speedup[engine]! - summaries[0]!.median / summaries[1]!.median) < 1e-9, `${engine}: speedup = 1 thread ÷ 2 threads (${p.speedup[engine]})`);
   }
   if (!qemu) t.same([p.qemuMs, p.speedup.qemu], [null, null], 'no qemu figures');
-  t.match(report.method.parallel, /1 and 2 guest threads .*`node dist\/lib\/cli\/bin\.js run --no-tier2 ELF N`.*`qemu-riscv32 ELF N`.*from spawn to exit.*1 thread ÷ the median with 2/,
+  t.match(report.method.parallel, /1 and 2 guest threads .*`node dist\/lib\/cli\/bin\.cjs run --no-tier2 ELF N`.*`qemu-riscv32 ELF N`.*from spawn to exit.*1 thread ÷ the median with 2/,
     'says how it is run');
 
   const md = renderMarkdown(report, { speedup: 'speedup.svg', warmup: null, sweeps: {} });
