@@ -1,6 +1,10 @@
 import t from 'tap';
 import { OptionError, run, Tier2Pool } from '../lib/index.js';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { guestElf, ROOT } from './helpers/guest.js';
 import { hyemu } from './helpers/cli.js';
 
@@ -24,6 +28,35 @@ t.test('a program shorter than poolStartInsns runs without a pool, with the same
     t.equal(hybrid.stdout?.toString(), tier1.stdout?.toString(), 'the same output as tier 1 alone');
     t.equal(hybrid.exitCode, tier1.exitCode, 'and exit status');
   }
+});
+
+// In a fresh process through the emulator's module (lib/index.js exports
+// Tier2Pool, and so loads piscina itself): piscina, a CommonJS package,
+// shows in require's cache once loaded.
+t.test('piscina loads with the compiler pool, not with tier 2', async (t) => {
+  const emulator = pathToFileURL(path.join(ROOT, 'dist/lib/runtime/emulator.js')).href;
+  const code = `
+    import { writeSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    const { Emulator } = await import(${JSON.stringify(emulator)});
+    const loaded = () => Object.keys(createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))}).cache).some((f) => f.includes('/node_modules/piscina/'));
+    const go = async (elf, tier2) => (await Emulator.create(elf, { tier2, stdout: undefined })).run();
+    const short = await go(${JSON.stringify(guestElf('hello'))}, { poolStartInsns: ${START} });
+    const before = loaded();
+    const long = await go(${JSON.stringify(guestElf('hotloop'))}, { poolStartInsns: 0, waitForInstall: true });
+    // Written before exiting (a pipe's console.log may not be), since
+    // the pool's threads would keep the process alive.
+    writeSync(1, JSON.stringify({ before, after: loaded(), requested: short.stats.tier2.requested, installed: long.stats.tier2.installed }));
+    process.exit(0);`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyemu-piscina-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'probe.mjs'), code);
+  const r = spawnSync(process.execPath, [path.join(dir, 'probe.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  const seen = JSON.parse(r.stdout) as { before: boolean; after: boolean; requested: number; installed: number };
+  t.ok(seen.requested > 0, `hello asked for regions (${seen.requested}) and started no pool`);
+  t.notOk(seen.before, 'piscina is not loaded after it');
+  t.ok(seen.after && seen.installed > 0, `a run that starts the pool loads it (and installed ${seen.installed} traces)`);
 });
 
 t.test('a longer run starts the pool once it has retired poolStartInsns, and installs traces', async (t) => {

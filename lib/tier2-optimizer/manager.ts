@@ -15,7 +15,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { TRACE_TABLE_INITIAL, TRACE_TABLE_MAXIMUM } from './trace-abi.js';
 import { InstalledTrace } from './installed-trace.js';
 import type { Tier2Options } from './options.js';
-import { acquirePool, poolRunning, releasePool, type CompilerPool, type Tier2Pool } from './pool.js';
+import type { CompilerPool, Tier2Pool } from './pool.js';
+import { poolRunning } from './pool-registry.js';
 import { instantiateTrace, traceImports, type TraceInstance } from './runtime-imports.js';
 import { TraceSet } from './trace-set.js';
 import { TraceBroadcast } from './trace-broadcast.js';
@@ -120,7 +121,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     private readonly options: Tier2Options,
     /** The compiler pool, or how to get one when the first region is
      *  requested (a run with a trace cache may need none). */
-    private pool: CompilerPool | (() => Tier2Pool),
+    private pool: CompilerPool | Promise<CompilerPool> | (() => Promise<Tier2Pool>),
     private readonly ownsPool: boolean,
     cache: TraceCacheOptions | null,
   ) {
@@ -255,7 +256,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
       const signal = AbortSignal.any([request.deadline.start(), request.cancel.signal]);
       // Through a promise, so that a pool that throws (shut down) fails the
       // task instead of the dispatcher that asked for it.
-      Promise.resolve().then(() => this.compilerPool().compile(request.task, signal)).then(
+      Promise.resolve().then(() => this.compilerPool()).then((pool) => pool.compile(request.task, signal)).then(
         (result) => this.arrived.push({ request, result }),
         (error: unknown) => this.failures.push({ request, error }),
       ).finally(() => {
@@ -267,9 +268,15 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     }
   }
 
-  private compilerPool(): CompilerPool {
+  private compilerPool(): CompilerPool | Promise<CompilerPool> {
     this.poolStartedAtInsns ??= this.emu.retired;
-    if (typeof this.pool === 'function') this.pool = this.pool();
+    if (typeof this.pool === 'function') {
+      const started = this.pool();
+      this.pool = started;
+      void started.then((pool) => {
+        if (this.pool === started) this.pool = pool;
+      }, () => {});
+    }
     return this.pool;
   }
 
@@ -537,7 +544,11 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
     for (const request of this.inFlight) if (!request.deadline.started) request.cancel.abort();
     await Promise.allSettled(this.cacheCompiles);
     await this.regionCache?.flush();
-    if (this.ownsPool && typeof this.pool !== 'function') await releasePool(this.pool as Tier2Pool);
+    if (this.ownsPool && typeof this.pool !== 'function') {
+      // A pool that never came up (its module failed to load) has nothing to release.
+      const pool = await Promise.resolve(this.pool).catch(() => null);
+      if (pool) await (await import('./pool.js')).releasePool(pool as Tier2Pool);
+    }
   }
 }
 
@@ -546,7 +557,8 @@ export async function createTier2(emu: Emulator, options: Tier2Options, cache: T
   // The pool begins when a region is first sent to it (poolStartInsns):
   // a short run, or one whose hot code is all cached, needs no worker (nor
   // its memory).
-  return new Tier2Manager(emu, options, () => acquirePool(options.workers), true, cache);
+  // piscina loads with the pool, not with tier 2 (pool-registry.ts).
+  return new Tier2Manager(emu, options, () => import('./pool.js').then((m) => m.acquirePool(options.workers)), true, cache);
 }
 
 const isPoolRequest = (p: Pending): p is Request => !p.fromCache;

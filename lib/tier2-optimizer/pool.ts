@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { sharedPools } from './pool-registry.js';
 import type { CompileResult, CompileTask, WarmupResult, WorkerTask } from './task.js';
 
 /** What tier 2 needs from a compiler pool. */
@@ -55,23 +56,20 @@ export class Tier2Pool implements CompilerPool {
   }
 }
 
-const shared = new Map<number, { pool: Tier2Pool; users: number }>();
 export { defaultWorkers } from './options.js';
-
-/** Whether this process runs a shared pool of `workers` threads already. */
-export const poolRunning = (workers: number): boolean => shared.has(workers);
+export { poolRunning } from './pool-registry.js';
 
 export function acquirePool(workers: number): Tier2Pool {
-  let entry = shared.get(workers);
-  if (!entry) shared.set(workers, (entry = { pool: new Tier2Pool(workers), users: 0 }));
+  let entry = sharedPools.get(workers);
+  if (!entry) sharedPools.set(workers, (entry = { pool: new Tier2Pool(workers), users: 0 }));
   entry.users++;
   return entry.pool;
 }
 
 export async function releasePool(pool: Tier2Pool): Promise<void> {
-  const entry = shared.get(pool.workers);
+  const entry = sharedPools.get(pool.workers);
   if (!entry || entry.pool !== pool) return;
   if (--entry.users > 0) return;
-  shared.delete(pool.workers);
+  sharedPools.delete(pool.workers);
   await pool.close();
 }
