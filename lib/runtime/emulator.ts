@@ -220,7 +220,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const tier1: Tier1Options = {
       maxBlockInsns: positiveInt('maxBlockInsns', options.maxBlockInsns ?? DEFAULT_MAX_BLOCK_INSNS),
       verifyIR: options.verifyIR ?? false,
-      compileAfter: nonNegativeInt('tier1CompileAfter', options.tier1CompileAfter ?? DEFAULT_TIER1_COMPILE_AFTER),
+      compileAfter: positiveInt('tier1CompileAfter', options.tier1CompileAfter ?? DEFAULT_TIER1_COMPILE_AFTER, 0),
     };
     const translator = new Tier1Translator(
       this.space, state, createGuestAccess(this.space, this.memoryModel),
@@ -503,13 +503,11 @@ function describeFault(f: FaultInfo, reason?: string): string {
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
-function positiveInt(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw new OptionError(`${name} must be a positive integer, got ${v}`);
-  return v;
-}
-
-function nonNegativeInt(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new OptionError(`${name} must be an integer >= 0, got ${v}`);
+/** An integer option of at least `min` (1 unless told). */
+function positiveInt(name: string, v: number, min = 1): number {
+  if (!Number.isSafeInteger(v) || v < min) {
+    throw new OptionError(`${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got ${v}`);
+  }
   return v;
 }
 

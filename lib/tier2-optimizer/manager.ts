@@ -270,13 +270,7 @@ export class Tier2Manager implements Tier2Engine, ThreadTier2 {
 
   private compilerPool(): CompilerPool | Promise<CompilerPool> {
     this.poolStartedAtInsns ??= this.emu.retired;
-    if (typeof this.pool === 'function') {
-      const started = this.pool();
-      this.pool = started;
-      void started.then((pool) => {
-        if (this.pool === started) this.pool = pool;
-      }, () => {});
-    }
+    if (typeof this.pool === 'function') this.pool = this.pool();
     return this.pool;
   }
 

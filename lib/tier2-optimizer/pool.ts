@@ -57,7 +57,6 @@ export class Tier2Pool implements CompilerPool {
 }
 
 export { defaultWorkers } from './options.js';
-export { poolRunning } from './pool-registry.js';
 
 export function acquirePool(workers: number): Tier2Pool {
   let entry = sharedPools.get(workers);
